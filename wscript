@@ -1,0 +1,29 @@
+# -*- Mode: python; py-indent-offset: 4; indent-tabs-mode: nil; coding: utf-8; -*-
+#
+# waf build for ns-3 <= 3.35 (copy this folder to <ns-3>/contrib/policy-routing).
+# The module needs C++17: ns-3.35's waf uses it by default; on older trees configure with
+# --cxx-standard=-std=c++17. The file lists must name the same files as CMakeLists.txt
+# (scripts/check-file-lists checks it).
+
+
+def build(bld):
+    module = bld.create_ns3_module('policy-routing', ['internet', 'network', 'core'])
+    module.source = [
+        'model/lpm-index.cc',
+        'model/route-class.cc',
+        ]
+
+    module_test = bld.create_ns3_module_test_library('policy-routing')
+    module_test.source = [
+        'test/route-class-test-suite.cc',
+        ]
+
+    headers = bld(features='ns3header')
+    headers.module = 'policy-routing'
+    headers.source = [
+        'model/lpm-index.h',
+        'model/route-class.h',
+        ]
+
+    if bld.env.ENABLE_EXAMPLES:
+        bld.recurse('examples')
