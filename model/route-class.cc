@@ -393,6 +393,16 @@ RouteClass::Insert(const RouteEntry& entry, InsertMode mode)
         }
         if (mode == InsertMode::REPLACE)
         {
+            // Like the kernel (fib_table_insert, NLM_F_REPLACE): the information of the first
+            // node is a no-op; that of another node with the key would make a duplicate:
+            // EXISTS.
+            for (auto it = first; it != last; ++it)
+            {
+                if (m_infos[it->info] == entry.info)
+                {
+                    return it == first ? ClassResult::OK : ClassResult::EXISTS;
+                }
+            }
             const uint32_t info = InternInfo(entry.info);
             ReleaseInfo(first->info);
             first->info = info;
