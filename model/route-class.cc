@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <utility>
 
 namespace ns3
 {
@@ -174,8 +175,72 @@ RouteClass::InfoHash::operator()(const RouteInfo& i) const
 RouteClass::RouteClass() = default;
 RouteClass::RouteClass(const RouteClass& o) = default;
 RouteClass& RouteClass::operator=(const RouteClass& o) = default;
-RouteClass::RouteClass(RouteClass&& o) noexcept = default;
-RouteClass& RouteClass::operator=(RouteClass&& o) noexcept = default;
+
+// The moves leave \p o an empty class: the defaulted ones left its counters (GetNodeCount())
+// and m_stale as they were over moved-out containers, so a lookup in a moved-from class read
+// an empty index.
+RouteClass::RouteClass(RouteClass&& o) noexcept
+    : m_groups(std::move(o.m_groups)),
+      m_pending(std::move(o.m_pending)),
+      m_pendingMap(std::move(o.m_pendingMap)),
+      m_multi(std::move(o.m_multi)),
+      m_freeMulti(std::move(o.m_freeMulti)),
+      m_deletedGroups(o.m_deletedGroups),
+      m_parent(std::move(o.m_parent)),
+      m_index(std::move(o.m_index)),
+      m_stale(o.m_stale),
+      m_infos(std::move(o.m_infos)),
+      m_infoRefs(std::move(o.m_infoRefs)),
+      m_freeInfos(std::move(o.m_freeInfos)),
+      m_infoIndex(std::move(o.m_infoIndex)),
+      m_nodeCount(o.m_nodeCount),
+      m_prefixCount(o.m_prefixCount)
+{
+    o.m_deletedGroups = 0;
+    o.m_stale = true;
+    o.m_nodeCount = 0;
+    o.m_prefixCount = 0;
+}
+
+RouteClass&
+RouteClass::operator=(RouteClass&& o) noexcept
+{
+    if (this != &o)
+    {
+        m_groups = std::move(o.m_groups);
+        m_pending = std::move(o.m_pending);
+        m_pendingMap = std::move(o.m_pendingMap);
+        m_multi = std::move(o.m_multi);
+        m_freeMulti = std::move(o.m_freeMulti);
+        m_deletedGroups = o.m_deletedGroups;
+        m_parent = std::move(o.m_parent);
+        m_index = std::move(o.m_index);
+        m_stale = o.m_stale;
+        m_infos = std::move(o.m_infos);
+        m_infoRefs = std::move(o.m_infoRefs);
+        m_freeInfos = std::move(o.m_freeInfos);
+        m_infoIndex = std::move(o.m_infoIndex);
+        m_nodeCount = o.m_nodeCount;
+        m_prefixCount = o.m_prefixCount;
+        // Moved-from containers are valid but unspecified: make them empty.
+        o.m_groups.clear();
+        o.m_pending.clear();
+        o.m_pendingMap.clear();
+        o.m_multi.clear();
+        o.m_freeMulti.clear();
+        o.m_parent.clear();
+        o.m_infos.clear();
+        o.m_infoRefs.clear();
+        o.m_freeInfos.clear();
+        o.m_infoIndex.clear();
+        o.m_deletedGroups = 0;
+        o.m_stale = true;
+        o.m_nodeCount = 0;
+        o.m_prefixCount = 0;
+    }
+    return *this;
+}
+
 RouteClass::~RouteClass() = default;
 
 bool
