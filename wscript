@@ -9,20 +9,35 @@
 def build(bld):
     module = bld.create_ns3_module('policy-routing', ['internet', 'network', 'core'])
     module.source = [
+        'helper/ipv4-policy-routing-helper.cc',
+        'helper/shaper-helper.cc',
+        'model/ipv4-policy-routing.cc',
         'model/lpm-index.cc',
+        'model/masquerade-table.cc',
+        'model/policy-database.cc',
         'model/route-class.cc',
+        'model/shaper-net-device.cc',
         ]
 
     module_test = bld.create_ns3_module_test_library('policy-routing')
     module_test.source = [
+        'test/ipv4-policy-routing-test-suite.cc',
         'test/route-class-test-suite.cc',
+        'test/shaper-net-device-test-suite.cc',
         ]
 
     headers = bld(features='ns3header')
     headers.module = 'policy-routing'
     headers.source = [
+        'helper/ipv4-policy-routing-helper.h',
+        'helper/shaper-helper.h',
+        'model/ipv4-policy-routing.h',
         'model/lpm-index.h',
+        'model/masquerade-table.h',
+        'model/policy-database.h',
+        'model/policy-routing-compat.h',
         'model/route-class.h',
+        'model/shaper-net-device.h',
         ]
 
     if bld.env.ENABLE_EXAMPLES:
