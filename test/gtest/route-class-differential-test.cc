@@ -7,7 +7,7 @@
  * all four algorithms, with and without an output interface: same status, same node.
  *
  * Environment:
- *   POLICY_ROUTING_DIFF_ITERATIONS=N   number of random classes (default 2500)
+ *   POLICY_ROUTING_DIFF_ITERATIONS=N   number of random classes (default 4000)
  *   POLICY_ROUTING_DIFF_SEED=S         run only the class of seed S (as printed on failure)
  *
  * Every class has its own seed; a failure prints it with the operation that went wrong and
@@ -760,7 +760,7 @@ TEST(RouteClassDifferential, RandomClassesAgreeWithNaiveReference)
 {
     bool single = false;
     const uint64_t only = EnvNumber("POLICY_ROUTING_DIFF_SEED", 0, &single);
-    const uint64_t iterations = single ? 1 : EnvNumber("POLICY_ROUTING_DIFF_ITERATIONS", 2500);
+    const uint64_t iterations = single ? 1 : EnvNumber("POLICY_ROUTING_DIFF_ITERATIONS", 4000);
     Stats stats;
     unsigned failures = 0;
     const auto start = std::chrono::steady_clock::now();
@@ -782,6 +782,12 @@ TEST(RouteClassDifferential, RandomClassesAgreeWithNaiveReference)
               << " operations, " << stats.lookups << " lookups compared (" << stats.matches
               << " MATCH, " << stats.noMatchTos << " NO_MATCH_TOS), largest class "
               << stats.maxNodes << " nodes, " << seconds << " s" << std::endl;
-    EXPECT_GE(stats.matches, stats.lookups / 4) << "the random classes should mostly match";
-    EXPECT_GT(stats.noMatchTos, 0u) << "the random classes should exercise NO_MATCH_TOS";
+    if (!single)
+    {
+        // The generator must produce interesting classes, not empty ones.
+        EXPECT_GE(stats.matches, stats.lookups / 4) << "the random classes should mostly match";
+        EXPECT_GT(stats.noMatchTos, stats.lookups / 100)
+            << "the random classes should exercise NO_MATCH_TOS";
+        EXPECT_GT(stats.maxNodes, 2000u) << "some classes should be big";
+    }
 }
