@@ -16,6 +16,7 @@ def build(bld):
         'model/masquerade-table.cc',
         'model/policy-database.cc',
         'model/route-class.cc',
+        'model/rule-index.cc',
         'model/shaper-net-device.cc',
         ]
 
@@ -37,6 +38,7 @@ def build(bld):
         'model/policy-database.h',
         'model/policy-routing-compat.h',
         'model/route-class.h',
+        'model/rule-index.h',
         'model/shaper-net-device.h',
         ]
 

@@ -4,6 +4,8 @@
 
 #include "policy-database.h"
 
+#include "rule-index.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <iomanip>
@@ -237,6 +239,7 @@ PolicyDatabase::Reset(RuleStyle style)
     m_style = style;
     m_rules.clear();
     m_valveRules = 0;
+    m_ruleIndexStale = true;
     m_classes.clear();
     const std::vector<uint32_t> prefs = DefaultPreferences(style);
     const uint32_t classes[] = {CLASS_LOCAL, CLASS_MAIN, CLASS_DEFAULT};
@@ -419,6 +422,7 @@ PolicyDatabase::AddRule(PolicyRule rule, std::optional<uint32_t> preference)
                   return r.preference > rule.preference;
               });
     m_rules.insert(pos, rule);
+    m_ruleIndexStale = true;
     m_valveRules += (rule.flags & RULE_FLAG_VALVE) ? 1 : 0;
     out.preference = rule.preference;
     out.classId = rule.classId;
@@ -437,6 +441,7 @@ PolicyDatabase::DeleteRule(const RuleSelector& selector)
     }
     m_valveRules -= (it->flags & RULE_FLAG_VALVE) ? 1 : 0;
     m_rules.erase(it);
+    m_ruleIndexStale = true;
     return true;
 }
 
@@ -445,6 +450,7 @@ PolicyDatabase::ClearRules()
 {
     m_rules.clear();
     m_valveRules = 0;
+    m_ruleIndexStale = true;
 }
 
 bool
@@ -481,13 +487,13 @@ PolicyDatabase::Scan(const FlowKey& key,
         d.ruleFlags = r.flags;
     };
 
-    for (std::size_t i = 0; i < m_rules.size(); ++i)
-    {
+    // One rule: \return true if it decides (d is set), false to go on with the next rule.
+    auto process = [&](std::size_t i) -> bool {
         const PolicyRule& r = m_rules[i];
         if (!RuleMatches(r, key))
         {
             step(i, r, LookupStep::RULE_NO_MATCH);
-            continue;
+            return false;
         }
         switch (r.action)
         {
@@ -501,7 +507,7 @@ PolicyDatabase::Scan(const FlowKey& key,
             d.error = r.action == RuleAction::DROP     ? RouteError::BLACKHOLE
                       : r.action == RuleAction::REJECT ? RouteError::NET_UNREACHABLE
                                                        : RouteError::PROHIBITED;
-            return d;
+            return true;
         default:
             break;
         }
@@ -527,7 +533,7 @@ PolicyDatabase::Scan(const FlowKey& key,
             if (!c)
             {
                 step(i, r, LookupStep::CLASS_MISSING);
-                continue;
+                return false;
             }
             const ClassLookup res = c->Lookup(key.dst, key.tos, algorithm, key.oif);
             if (!res.IsMatch())
@@ -535,7 +541,7 @@ PolicyDatabase::Scan(const FlowKey& key,
                 const bool noTos = res.status == ClassLookup::NO_MATCH_TOS;
                 tosMiss = tosMiss || noTos;
                 step(i, r, noTos ? LookupStep::CLASS_NO_TOS : LookupStep::CLASS_NO_MATCH);
-                continue;
+                return false;
             }
             if (res.info->type == RouteNodeType::THROW)
             {
@@ -544,7 +550,7 @@ PolicyDatabase::Scan(const FlowKey& key,
                 {
                     steps->back().node = res.Entry();
                 }
-                continue;
+                return false;
             }
             step(i, r, LookupStep::NODE_SELECTED);
             if (steps)
@@ -562,22 +568,22 @@ PolicyDatabase::Scan(const FlowKey& key,
                 d.kind = PolicyDecision::ERROR;
                 d.error = m_style == RuleStyle::LINUX_2_1 ? RouteError::NET_UNREACHABLE
                                                           : RouteError::HOST_UNREACHABLE;
-                return d;
+                return true;
             case RouteNodeType::PROHIBIT:
                 d.kind = PolicyDecision::ERROR;
                 d.error = RouteError::PROHIBITED;
-                return d;
+                return true;
             case RouteNodeType::BLACKHOLE:
                 d.kind = PolicyDecision::ERROR;
                 d.error = RouteError::BLACKHOLE;
-                return d;
+                return true;
             case RouteNodeType::LOCAL:
             case RouteNodeType::NAT:
                 d.kind = PolicyDecision::LOCAL;
-                return d;
+                return true;
             case RouteNodeType::BROADCAST:
                 d.kind = PolicyDecision::BROADCAST;
-                return d;
+                return true;
             default:
                 d.kind = PolicyDecision::FORWARD;
                 break;
@@ -594,6 +600,29 @@ PolicyDatabase::Scan(const FlowKey& key,
         {
             d.masquerade = true;
         }
+        return true;
+    };
+
+    bool decided = false;
+    if (steps)
+    {
+        // Explanations show every rule in order, matching or not.
+        for (std::size_t i = 0; i < m_rules.size() && !decided; ++i)
+        {
+            decided = process(i);
+        }
+    }
+    else
+    {
+        if (m_ruleIndexStale)
+        {
+            m_ruleIndex.Build(m_rules);
+            m_ruleIndexStale = false;
+        }
+        m_ruleIndex.ForEachCandidate(key, [&](uint32_t i) { return decided = process(i); });
+    }
+    if (decided)
+    {
         return d;
     }
 
