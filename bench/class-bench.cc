@@ -32,6 +32,7 @@
 #include <benchmark/benchmark.h>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <malloc.h>
@@ -295,6 +296,122 @@ Static(std::size_t n)
 }
 
 // ---------------------------------------------------------------------------------------------
+// What-if structures: LpmIndex variants and a copy of the engine's group array, built by the
+// bench from the same table, to attribute the engine's lookup time (see the summary).
+
+/// The table's prefixes in (prefix, length) order: the order of the engine's groups.
+std::vector<RouteEntry>
+SortedTable(std::size_t n)
+{
+    std::vector<RouteEntry> t = Table(n);
+    std::sort(t.begin(), t.end(), [](const RouteEntry& a, const RouteEntry& b) {
+        return a.prefix != b.prefix ? a.prefix < b.prefix : a.length < b.length;
+    });
+    return t;
+}
+
+/// The partition of the address space into longest-match ranges (as RouteClass::Build makes
+/// it), the i-th prefix of \p sorted having the value value(i).
+template <typename F>
+std::vector<ns3::LpmIndex::Range>
+Ranges(const std::vector<RouteEntry>& sorted, F&& value)
+{
+    std::vector<ns3::LpmIndex::Range> ranges;
+    ranges.push_back({0, ns3::LpmIndex::NONE});
+    auto emit = [&ranges](uint64_t start, uint32_t v) {
+        if (ranges.back().start == start)
+        {
+            ranges.back().value = v;
+            if (ranges.size() >= 2 && ranges[ranges.size() - 2].value == v)
+            {
+                ranges.pop_back();
+            }
+        }
+        else if (ranges.back().value != v)
+        {
+            ranges.push_back({start, v});
+        }
+    };
+    std::vector<std::pair<uint64_t, uint32_t>> stack; // (last address, value)
+    auto close = [&]() {
+        const uint64_t end = stack.back().first + 1;
+        stack.pop_back();
+        if (end < (1ULL << 32))
+        {
+            emit(end, stack.empty() ? ns3::LpmIndex::NONE : stack.back().second);
+        }
+    };
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+    {
+        const RouteEntry& e = sorted[i];
+        while (!stack.empty() && stack.back().first < e.prefix)
+        {
+            close();
+        }
+        const uint32_t v = value(i);
+        emit(e.prefix, v);
+        stack.emplace_back(static_cast<uint64_t>(e.prefix) + (1ULL << (32 - e.length)) - 1, v);
+    }
+    while (!stack.empty())
+    {
+        close();
+    }
+    return ranges;
+}
+
+/// A 16-byte group as the engine stores one (RouteClass::Group).
+struct GroupCopy
+{
+    uint32_t prefix;
+    uint8_t length;
+    uint8_t tos;
+    uint16_t count;
+    uint32_t metric;
+    uint32_t payload;
+};
+
+/// The what-if structures for one table.
+struct WhatIf
+{
+    std::map<int, ns3::LpmIndex> byGroup; //!< value = group id, by direct bits
+    ns3::LpmIndex byNextHop;              //!< value = next hop index
+    std::vector<GroupCopy> groups;        //!< the group array
+    std::vector<ns3::RouteInfo> infos;    //!< next hops
+};
+
+const WhatIf&
+WhatIfs(std::size_t n)
+{
+    static std::map<std::size_t, std::unique_ptr<WhatIf>> cache;
+    auto& w = cache[n];
+    if (!w)
+    {
+        w = std::make_unique<WhatIf>();
+        const auto sorted = SortedTable(n);
+        const auto byGroup = Ranges(sorted, [](std::size_t i) { return static_cast<uint32_t>(i); });
+        for (int bits : {16, 18, 20, 22})
+        {
+            w->byGroup[bits].Build(byGroup, bits);
+        }
+        std::map<uint32_t, uint32_t> hop;
+        std::vector<uint32_t> hopOf;
+        for (const RouteEntry& e : sorted)
+        {
+            const auto it =
+                hop.emplace(e.info.gateway, static_cast<uint32_t>(w->infos.size())).first;
+            if (it->second == w->infos.size())
+            {
+                w->infos.push_back(e.info);
+            }
+            hopOf.push_back(it->second);
+            w->groups.push_back({e.prefix, e.length, 0, 1, 0, it->second});
+        }
+        w->byNextHop.Build(Ranges(sorted, [&hopOf](std::size_t i) { return hopOf[i]; }));
+    }
+    return *w;
+}
+
+// ---------------------------------------------------------------------------------------------
 // The lookup functions: each returns the chosen gateway (0 if none), so results can be
 // compared and summed.
 
@@ -490,6 +607,84 @@ BM_EngineLatency(benchmark::State& state, std::size_t n)
         previous = EngineGateway(c, dsts[i]);
         return previous;
     });
+}
+
+/// The engine's own index alone (RouteClass::GetIndex().Lookup): address to group id.
+void
+BM_EngineIndexOnly(benchmark::State& state, std::size_t n)
+{
+    const ns3::LpmIndex& index = Engine(n).GetIndex();
+    TimeLookups(state,
+                "index-only/" + SizeName(n),
+                Destinations(n),
+                ENGINE_BATCH,
+                [&index](uint32_t d) { return index.Lookup(d); });
+}
+
+/// What-if: an LpmIndex of group ids with \p bits direct bits, alone; with \p groups, followed
+/// by the reads the engine's fast path makes (the 16-byte group, then the next hop).
+void
+BM_WhatIfGroupIndex(benchmark::State& state, std::size_t n, int bits, bool groups)
+{
+    const WhatIf& w = WhatIfs(n);
+    const ns3::LpmIndex& index = w.byGroup.at(bits);
+    const std::string key =
+        std::string(groups ? "what-if/index+group+info/direct-" : "what-if/index/direct-") +
+        std::to_string(bits) + "/" + SizeName(n);
+    if (groups)
+    {
+        TimeLookups(state, key, Destinations(n), ENGINE_BATCH, [&w, &index](uint32_t d) {
+            const uint32_t gid = index.Lookup(d);
+            return gid == ns3::LpmIndex::NONE ? 0U : w.infos[w.groups[gid].payload].gateway;
+        });
+    }
+    else
+    {
+        TimeLookups(state, key, Destinations(n), ENGINE_BATCH, [&index](uint32_t d) {
+            return index.Lookup(d);
+        });
+    }
+    state.counters["index_bytes/prefix"] =
+        static_cast<double>(index.MemoryBytes()) / static_cast<double>(n);
+    state.counters["nodes"] = static_cast<double>(index.GetNodeCount());
+    state.counters["leaves"] = static_cast<double>(index.GetLeafCount());
+    Store().values["what-if-bytes/" + key] = static_cast<double>(index.MemoryBytes());
+}
+
+/// What-if: an LpmIndex whose leaves are next hops (as in Poptrie), then the next hop's info.
+void
+BM_WhatIfNextHopIndex(benchmark::State& state, std::size_t n)
+{
+    const WhatIf& w = WhatIfs(n);
+    const std::string key = "what-if/nexthop-index+info/direct-18/" + SizeName(n);
+    TimeLookups(state, key, Destinations(n), ENGINE_BATCH, [&w](uint32_t d) {
+        const uint32_t hop = w.byNextHop.Lookup(d);
+        return hop == ns3::LpmIndex::NONE ? 0U : w.infos[hop].gateway;
+    });
+    state.counters["index_bytes/prefix"] =
+        static_cast<double>(w.byNextHop.MemoryBytes()) / static_cast<double>(n);
+    state.counters["nodes"] = static_cast<double>(w.byNextHop.GetNodeCount());
+    state.counters["leaves"] = static_cast<double>(w.byNextHop.GetLeafCount());
+    Store().values["what-if-bytes/" + key] = static_cast<double>(w.byNextHop.MemoryBytes());
+}
+
+/// Baseline of the TOS slow path: the same destinations, TOS 0, in the table without TOS
+/// nodes (fast path).
+void
+BM_TosRoutesBaseline(benchmark::State& state, std::size_t n)
+{
+    const TosSetup& s = Tos(n);
+    const RouteClass& c = Engine(n);
+    if (s.tosDestinations.empty())
+    {
+        state.SkipWithError("no destination inside a TOS route");
+        return;
+    }
+    TimeLookups(state,
+                "tos-routes-baseline/" + SizeName(n),
+                s.tosDestinations,
+                ENGINE_BATCH,
+                [&c](uint32_t d) { return EngineGateway(c, d); });
 }
 
 void
@@ -789,6 +984,46 @@ PrintSummary()
                     peak < 0 ? -1.0 : peak / prefixes);
     }
 
+    std::printf("  TOS-route prefixes, same destinations in the table without TOS nodes "
+                "(fast-path baseline): %s\n",
+                Ns(MedianOf("tos-routes-baseline/" + big)).c_str());
+
+    std::printf("\n=== where the time goes at %s (independent lookups) ===\n", big.c_str());
+    std::printf("  full engine lookup (RouteClass::Lookup, linux, TOS 0)   %s\n",
+                Ns(MedianOf("engine/" + big)).c_str());
+    std::printf("  the engine's index alone (GetIndex().Lookup)            %s   (at %s: %s)\n",
+                Ns(MedianOf("index-only/" + big)).c_str(),
+                SizeName(g_mode.smoke ? 100 : 10000).c_str(),
+                Ns(MedianOf("index-only/" + SizeName(g_mode.smoke ? 100 : 10000))).c_str());
+    std::printf("  what-if: same index + 16-byte group + next hop, inline  %s\n",
+                Ns(MedianOf("what-if/index+group+info/direct-18/" + big)).c_str());
+    for (int bits : {16, 18, 20, 22})
+    {
+        const std::string k = "what-if/index/direct-" + std::to_string(bits) + "/" + big;
+        std::printf(
+            "  what-if: group-id index alone, %d direct bits           %s   (%.1f B/prefix)\n",
+            bits,
+            Ns(MedianOf(k)).c_str(),
+            value("what-if-bytes/" + k) / static_cast<double>(g_big));
+    }
+    {
+        const std::string k = "what-if/nexthop-index+info/direct-18/" + big;
+        std::printf(
+            "  what-if: next-hop leaves (Poptrie FIB) + next hop       %s   (%.1f B/prefix)\n",
+            Ns(MedianOf(k)).c_str(),
+            value("what-if-bytes/" + k) / static_cast<double>(g_big));
+    }
+
+    double load[3] = {-1, -1, -1};
+    if (getloadavg(load, 3) == 3)
+    {
+        std::printf("\n(load average at the end of the run: %.2f %.2f %.2f on %ld CPUs; other "
+                    "processes make the memory-bound numbers noisier)\n",
+                    load[0],
+                    load[1],
+                    load[2],
+                    sysconf(_SC_NPROCESSORS_ONLN));
+    }
     if (g_mode.smoke)
     {
         std::printf("\n(smoke run: tiny sizes, targets not checked)\n");
@@ -854,6 +1089,19 @@ bench::BenchRegistrar g_class("class", [](const bench::Mode& m) {
     {
         reg("class/lookup/" + SizeName(n), [n](benchmark::State& s) { BM_EngineLookup(s, n); });
     }
+    const std::size_t small = m.smoke ? 100 : 10000;
+    reg("class/index-only/" + SizeName(small),
+        [small](benchmark::State& s) { BM_EngineIndexOnly(s, small); });
+    reg("class/index-only/" + big, [](benchmark::State& s) { BM_EngineIndexOnly(s, g_big); });
+    for (int bits : {16, 18, 20, 22})
+    {
+        reg("what-if/index/direct-" + std::to_string(bits) + "/" + big,
+            [bits](benchmark::State& s) { BM_WhatIfGroupIndex(s, g_big, bits, false); });
+    }
+    reg("what-if/index+group+info/direct-18/" + big,
+        [](benchmark::State& s) { BM_WhatIfGroupIndex(s, g_big, 18, true); });
+    reg("what-if/nexthop-index+info/direct-18/" + big,
+        [](benchmark::State& s) { BM_WhatIfNextHopIndex(s, g_big); });
     reg("class/lookup-dependent/" + big, [](benchmark::State& s) { BM_EngineLatency(s, g_big); });
     for (auto alg : {LookupAlgorithm::LINUX,
                      LookupAlgorithm::RFC1812,
@@ -877,6 +1125,8 @@ bench::BenchRegistrar g_class("class", [](const bench::Mode& m) {
     }
     reg("class/tos-routes/linux/tos-0/" + big,
         [](benchmark::State& s) { BM_TosRoutes(s, g_big, LookupAlgorithm::LINUX, 0); });
+    reg("class/tos-routes-baseline/" + big,
+        [](benchmark::State& s) { BM_TosRoutesBaseline(s, g_big); });
     for (std::size_t n : g_naiveSizes)
     {
         reg("naive/lookup/" + SizeName(n), [n](benchmark::State& s) { BM_NaiveLookup(s, n); });
