@@ -13,7 +13,8 @@ endif()
 
 set(CMAKE_CXX_STANDARD 17)
 set(CMAKE_CXX_STANDARD_REQUIRED ON)
-set(CMAKE_CXX_EXTENSIONS OFF)
+# gnu++17, as ns-3 builds in tree (so e.g. the predefined macro `linux` bites here too)
+set(CMAKE_CXX_EXTENSIONS ON)
 set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
 
 option(POLICY_ROUTING_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" ON)

@@ -89,8 +89,8 @@ class WorkedExamplesTestCase : public TestCase
         c3.Insert(Via("10.1.0.0", 16, "1.0.0.2", 0x08));
         Expect(c3, 0x10, LookupAlgorithm::RFC1812, "", ClassLookup::NO_MATCH_TOS);
         Expect(c3, 0x10, LookupAlgorithm::RFC1812_VARIANT, "", ClassLookup::NO_MATCH_TOS);
-        ClassLookup linux = c3.Lookup(Addr("10.1.2.3"), 0x10, LookupAlgorithm::LINUX);
-        NS_TEST_EXPECT_MSG_EQ(linux.IsMatch(), false, "Linux finds no usable node");
+        ClassLookup linuxResult = c3.Lookup(Addr("10.1.2.3"), 0x10, LookupAlgorithm::LINUX);
+        NS_TEST_EXPECT_MSG_EQ(linuxResult.IsMatch(), false, "Linux finds no usable node");
 
         // Row 4: 10.1/16 tos 0 metric 5 -> B; 10.1/16 tos 0x10 metric 9 -> D; packet tos 0x10.
         RouteClass c4;
