@@ -60,6 +60,7 @@ LpmIndex::Build(const std::vector<Range>& ranges, int directBits)
     m_nodes.clear();
     m_leaves.clear();
     m_direct.assign(1ULL << m_directBits, 0);
+    m_direct.shrink_to_fit(); // assign keeps the capacity of a once bigger table
 
     const uint64_t slotSize = ADDRESS_SPACE >> m_directBits;
     std::size_t cursor = 0;

@@ -587,6 +587,11 @@ RouteClass::DeleteIf(const std::function<bool(const RouteEntry&)>& predicate)
         sweep(g);
     }
     m_nodeCount -= deleted;
+    if (m_deletedGroups > m_groups.size() / 2)
+    {
+        // As Delete does: reclaim the space of deleted prefixes at the next lookup.
+        m_stale = true;
+    }
     return deleted;
 }
 
@@ -641,6 +646,7 @@ RouteClass::Build() const
     Flush();
     const std::size_t n = m_groups.size();
     m_parent.assign(n, NONE);
+    m_parent.shrink_to_fit(); // assign keeps the capacity of a once bigger class
 
     // Sweep the prefixes in (start, length) order, which is containment order, keeping the
     // chain of open (containing) prefixes on a stack. Each prefix's parent is the top of the

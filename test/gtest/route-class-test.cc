@@ -1163,6 +1163,43 @@ TEST(RouteClass, MemoryBytesGrowsWithTheNodesAndShrinksOnClear)
     EXPECT_LE(c.MemoryBytes(), empty + 64);
 }
 
+TEST(RouteClass, MemoryOfDeletedPrefixesIsReclaimed)
+{
+    // When most prefixes are deleted, their space (groups, parents, index) is given back at
+    // the next lookup, whether they went one by one (Delete) or in bulk (DeleteIf).
+    for (bool bulk : {false, true})
+    {
+        RouteClass c;
+        const unsigned n = 20000;
+        for (unsigned i = 0; i < n; ++i)
+        {
+            ASSERT_EQ(c.Insert(Via(i << 8, 24, 1 + i % 4)), ClassResult::OK);
+        }
+        c.Build();
+        const std::size_t full = c.MemoryBytes();
+        if (bulk)
+        {
+            EXPECT_EQ(c.DeleteIf([](const RouteEntry& e) { return (e.prefix >> 8) % 100 != 0; }),
+                      n - n / 100);
+        }
+        else
+        {
+            for (unsigned i = 0; i < n; ++i)
+            {
+                if (i % 100 != 0)
+                {
+                    ASSERT_EQ(c.Delete(Sel(i << 8, 24)), ClassResult::OK);
+                }
+            }
+        }
+        EXPECT_EQ(c.Lookup(A(0, 0, 100, 1)).Entry(), Via(100 << 8, 24, 1));
+        EXPECT_EQ(c.GetPrefixCount(), n / 100);
+        EXPECT_LT(c.MemoryBytes(), full / 10)
+            << (bulk ? "DeleteIf" : "Delete") << ": " << c.MemoryBytes() << " of " << full;
+        EXPECT_EQ(c.Lookup(A(0, 0, 101, 1)).status, ClassLookup::NO_MATCH);
+    }
+}
+
 TEST(RouteClass, BigClassAgreesWithAPerLengthHashLookup)
 {
     // 200 000 random prefixes (one node each, lengths 8..32 weighted towards /24), looked up
