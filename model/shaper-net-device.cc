@@ -1065,10 +1065,17 @@ ShaperNetDevice::MasterReady(Ptr<const Packet> packet)
     {
         return false;
     }
-    // Room for the packet plus a link-layer header in the master's own queue.
-    if (m_masterQueue && m_masterQueue->WouldOverflow(1, packet->GetSize() + 64))
+    if (m_masterQueue)
     {
-        return false;
+        // Room for the packet plus a link-layer header in the master's own queue?
+        QueueSize max = m_masterQueue->GetMaxSize();
+        bool full = max.GetUnit() == QueueSizeUnit::PACKETS
+                        ? m_masterQueue->GetNPackets() + 1 > max.GetValue()
+                        : m_masterQueue->GetNBytes() + packet->GetSize() + 64 > max.GetValue();
+        if (full)
+        {
+            return false;
+        }
     }
     return true;
 }

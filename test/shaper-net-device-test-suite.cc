@@ -10,11 +10,15 @@
 
 #include "shaper-test-util.h"
 
+#include "ns3/boolean.h"
 #include "ns3/data-rate.h"
+#include "ns3/drop-tail-queue.h"
 #include "ns3/ipv4-header.h"
 #include "ns3/ipv4-queue-disc-item.h"
 #include "ns3/mac48-address.h"
+#include "ns3/node-container.h"
 #include "ns3/node.h"
+#include "ns3/pcap-file.h"
 #include "ns3/pointer.h"
 #include "ns3/queue-disc.h"
 #include "ns3/queue-size.h"
@@ -32,6 +36,8 @@
 #include "ns3/uinteger.h"
 
 #include <cmath>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -139,20 +145,11 @@ class ShaperRateTestCase : public TestCase
         helper.SetSpeed(m_rate);
         Ptr<ShaperNetDevice> shaper = helper.Install(devs.Get(0));
 
-        std::vector<int64_t> arrivals;
-        uint64_t delivered = 0;
-        nodes.Get(1)->RegisterProtocolHandler(
-            [&arrivals, &delivered](Ptr<NetDevice>,
-                                    Ptr<const Packet> p,
-                                    uint16_t,
-                                    const Address&,
-                                    const Address&,
-                                    NetDevice::PacketType) {
-                arrivals.push_back(Simulator::Now().GetTimeStep());
-                delivered += p->GetSize();
-            },
-            0,
-            devs.Get(1));
+        Recorder rx;
+        nodes.Get(1)->RegisterProtocolHandler(MakeCallback(&Recorder::Receive, &rx),
+                                              0,
+                                              devs.Get(1));
+        std::vector<int64_t>& arrivals = rx.times;
 
         uint32_t size = m_size;
         Feeder feeder(shaper, devs.Get(1)->GetAddress(), m_packets, [size](uint64_t) {
@@ -383,14 +380,8 @@ class ShaperQueueOverflowTestCase : public TestCase
     void DoRun() override
     {
         SinkRig r = MakeSinkRig(DataRate(1000000), {}, 10);
-        std::vector<std::pair<Ptr<const Packet>, ShaperNetDevice::DropReason>> drops;
-        r.shaper->TraceConnectWithoutContext(
-            "Drop",
-            MakeCallback(
-                +[](std::vector<std::pair<Ptr<const Packet>, ShaperNetDevice::DropReason>>* d,
-                    Ptr<const Packet> p,
-                    ShaperNetDevice::DropReason reason) { d->emplace_back(p, reason); })
-                .Bind(&drops));
+        Recorder drops;
+        r.shaper->TraceConnectWithoutContext("Drop", MakeCallback(&Recorder::Drop, &drops));
         std::vector<bool> ok;
         SendAt(r.shaper, Seconds(1), 25, 1250, &ok);
         Simulator::Run();
@@ -399,7 +390,7 @@ class ShaperQueueOverflowTestCase : public TestCase
         {
             NS_TEST_ASSERT_MSG_EQ(ok[i], (i < 11), "Send() return value of packet " << i);
         }
-        NS_TEST_ASSERT_MSG_EQ(drops.size(), 14, "14 dropped");
+        NS_TEST_ASSERT_MSG_EQ(drops.reasons.size(), 14, "14 dropped");
         NS_TEST_ASSERT_MSG_EQ(r.shaper->GetStats().drops[ShaperNetDevice::DROP_QUEUE_FULL],
                               14,
                               "as queue-full");
@@ -468,11 +459,9 @@ class ShaperBurstTestCase : public TestCase
                                  "MaxSize",
                                  QueueSizeValue(QueueSize("100p")));
             tch.Install(dev);
-            dev->GetQueue()->TraceConnectWithoutContext(
-                "Enqueue",
-                MakeCallback(+[](std::vector<int64_t>* t, Ptr<const Packet>) {
-                    t->push_back(Simulator::Now().GetTimeStep());
-                }).Bind(&tbfTimes));
+            Recorder enq;
+            dev->GetQueue()->TraceConnectWithoutContext("Enqueue",
+                                                        MakeCallback(&Recorder::Trace, &enq));
             Simulator::ScheduleWithContext(node->GetId(), Seconds(1), [tc, dev]() {
                 for (int i = 0; i < 20; ++i)
                 {
@@ -486,6 +475,7 @@ class ShaperBurstTestCase : public TestCase
                 }
             });
             Simulator::Run();
+            tbfTimes = enq.times;
             Simulator::Destroy();
         }
         NS_TEST_ASSERT_MSG_EQ(tbfTimes.size(), 20, "TbfQueueDisc sent 20");
@@ -839,3 +829,430 @@ class ShaperLinuxTestSuite : public TestSuite
 };
 
 static ShaperLinuxTestSuite g_shaperLinuxTestSuite; //!< the suite
+
+// =========================================================================================
+// The device: flow control towards the master, master down/up, detach, disposal, receive
+
+/**
+ * \ingroup policy-routing-tests
+ * A shaper faster (5 Mbit/s) than its master (1 Mbit/s, 2-packet queue): the shaper waits
+ * for the master instead of losing packets, through the master's NetDeviceQueueInterface or,
+ * without one, through its TxQueue. All 50 packets arrive, 8 ms apart (the master's rate).
+ */
+class ShaperMasterFullTestCase : public TestCase
+{
+  public:
+    /// \param flowControl give the master a NetDeviceQueueInterface
+    explicit ShaperMasterFullTestCase(bool flowControl)
+        : TestCase(std::string("waits for a full master (") +
+                   (flowControl ? "NetDeviceQueueInterface" : "TxQueue only") + ")"),
+          m_flowControl(flowControl)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        NodeContainer nodes(2);
+        SimpleNetDeviceHelper sndh;
+        sndh.SetDeviceAttribute("DataRate", DataRateValue(DataRate(1000000)));
+        sndh.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize", StringValue("2p"));
+        if (!m_flowControl)
+        {
+            sndh.DisableFlowControl();
+        }
+        NetDeviceContainer devs = sndh.Install(nodes);
+        Ptr<SimpleNetDevice> master = DynamicCast<SimpleNetDevice>(devs.Get(0));
+        NS_TEST_ASSERT_MSG_EQ(bool(master->GetObject<NetDeviceQueueInterface>()),
+                              m_flowControl,
+                              "master NDQI as configured");
+        Recorder masterDrops;
+        master->GetQueue()->TraceConnectWithoutContext(
+            "Drop",
+            MakeCallback(&Recorder::Trace, &masterDrops));
+        ShaperHelper helper;
+        Ptr<ShaperNetDevice> shaper = helper.Install(master, DataRate(5000000));
+        Recorder rx;
+        nodes.Get(1)->RegisterProtocolHandler(MakeCallback(&Recorder::Receive, &rx),
+                                              0,
+                                              devs.Get(1));
+        Simulator::ScheduleWithContext(nodes.Get(0)->GetId(), Seconds(1), [&]() {
+            for (int i = 0; i < 50; ++i)
+            {
+                shaper->Send(Create<Packet>(1000), devs.Get(1)->GetAddress(), IPV4);
+            }
+        });
+        Simulator::Run();
+        NS_TEST_ASSERT_MSG_EQ(rx.times.size(), 50, "all 50 delivered");
+        NS_TEST_ASSERT_MSG_EQ(masterDrops.times.size(), 0, "the master dropped nothing");
+        NS_TEST_ASSERT_MSG_EQ(shaper->GetStats().dropped, 0, "the shaper dropped nothing");
+        NS_TEST_ASSERT_MSG_GT(shaper->GetStats().masterWaits, 0, "the shaper waited");
+        for (size_t k = 0; k < rx.times.size(); ++k)
+        {
+            NS_TEST_ASSERT_MSG_EQ(Time(rx.times[k]),
+                                  Seconds(1) + MilliSeconds(8 * (k + 1)),
+                                  "arrival " << k);
+        }
+        Simulator::Destroy();
+    }
+
+    bool m_flowControl; //!< master has an NDQI
+};
+
+/**
+ * \ingroup policy-routing-tests
+ * Master down at 1.1 s with 40 packets queued (1 Mbit/s, 10 ms each from 1 s): the 40 are
+ * dropped as link-down, the link-change callback fires, Send fails while down; up at 1.2 s,
+ * the callback fires again and sending resumes at once.
+ */
+class ShaperMasterDownTestCase : public TestCase
+{
+  public:
+    ShaperMasterDownTestCase()
+        : TestCase("master down and up")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        SinkRig r = MakeSinkRig(DataRate(1000000));
+        Recorder rec;
+        r.shaper->AddLinkChangeCallback(MakeCallback(&Recorder::LinkChange, &rec));
+        r.shaper->TraceConnectWithoutContext("Drop", MakeCallback(&Recorder::Drop, &rec));
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->IsLinkUp(), true, "up after attach");
+        SendAt(r.shaper, Seconds(1), 50, 1250);
+        Ptr<TestMaster> master = r.master;
+        Ptr<ShaperNetDevice> shaper = r.shaper;
+        bool upWhileDown = true;
+        Simulator::Schedule(Seconds(1.1), &TestMaster::SetUp, master, false);
+        Simulator::Schedule(Seconds(1.12), [&]() { upWhileDown = shaper->IsLinkUp(); });
+        std::vector<bool> okDown;
+        SendAt(r.shaper, Seconds(1.15), 1, 1250, &okDown);
+        Simulator::Schedule(Seconds(1.2), &TestMaster::SetUp, master, true);
+        SendAt(r.shaper, Seconds(1.25), 5, 1250);
+        Simulator::Run();
+        NS_TEST_ASSERT_MSG_EQ(upWhileDown, false, "shaper link follows the master down");
+        NS_TEST_ASSERT_MSG_EQ(rec.linkChanges, 2, "down and up callbacks");
+        NS_TEST_ASSERT_MSG_EQ((okDown.size() == 1 && !okDown[0]), true, "Send fails while down");
+        const ShaperNetDevice::Stats& st = r.shaper->GetStats();
+        NS_TEST_ASSERT_MSG_EQ(st.drops[ShaperNetDevice::DROP_LINK_DOWN], 41, "40 + 1 dropped");
+        NS_TEST_ASSERT_MSG_EQ(r.master->times.size(), 15, "10 before, 5 after");
+        for (size_t k = 0; k < 10; ++k)
+        {
+            NS_TEST_ASSERT_MSG_EQ(Time(r.master->times[k]),
+                                  Seconds(1) + MilliSeconds(10 * k),
+                                  "packet " << k);
+        }
+        for (size_t k = 0; k < 5; ++k)
+        {
+            NS_TEST_ASSERT_MSG_EQ(Time(r.master->times[10 + k]),
+                                  Seconds(1.25) + MilliSeconds(10 * k),
+                                  "packet after up " << k);
+        }
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup policy-routing-tests
+ * Detach with 15 packets queued: they are dropped (detached), the link goes down, Send
+ * fails, frames the old master receives no longer come up. Attaching another master brings
+ * the link up; sending and receiving go through the new master.
+ */
+class ShaperDetachTestCase : public TestCase
+{
+  public:
+    ShaperDetachTestCase()
+        : TestCase("detach and attach to another master")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        SinkRig r = MakeSinkRig(DataRate(1000000));
+        Ptr<TestMaster> other = CreateObject<TestMaster>();
+        other->SetAddress(Mac48Address::Allocate());
+        r.node->AddDevice(other);
+        Recorder rec;
+        Recorder rx;
+        r.shaper->AddLinkChangeCallback(MakeCallback(&Recorder::LinkChange, &rec));
+        r.node->RegisterProtocolHandler(MakeCallback(&Recorder::Receive, &rx), 0, r.shaper);
+        Ptr<ShaperNetDevice> shaper = r.shaper;
+        Ptr<TestMaster> master = r.master;
+        uint32_t id = r.node->GetId();
+        auto frameTo = [id](Ptr<TestMaster> m, Time t) {
+            Simulator::ScheduleWithContext(id, t, [m]() {
+                m->Receive(Create<Packet>(100),
+                           IPV4,
+                           Mac48Address::ConvertFrom(m->GetAddress()),
+                           Mac48Address::Allocate());
+            });
+        };
+        SendAt(shaper, Seconds(1), 20, 1250);
+        Simulator::Schedule(Seconds(1.045), &ShaperNetDevice::Detach, shaper);
+        std::vector<bool> okDetached;
+        SendAt(shaper, Seconds(1.06), 1, 1250, &okDetached);
+        frameTo(master, Seconds(1.07));
+        Simulator::Schedule(Seconds(1.08), &ShaperNetDevice::Attach, shaper, other);
+        SendAt(shaper, Seconds(1.09), 3, 1250);
+        frameTo(other, Seconds(1.2));
+        frameTo(master, Seconds(1.21));
+        Simulator::Run();
+        const ShaperNetDevice::Stats& st = shaper->GetStats();
+        NS_TEST_ASSERT_MSG_EQ(master->times.size(), 5, "5 sent before the detach");
+        NS_TEST_ASSERT_MSG_EQ(st.drops[ShaperNetDevice::DROP_DETACHED], 16, "15 queued + 1");
+        NS_TEST_ASSERT_MSG_EQ((okDetached.size() == 1 && !okDetached[0]), true, "Send fails");
+        NS_TEST_ASSERT_MSG_EQ(rec.linkChanges, 2, "down at detach, up at attach");
+        NS_TEST_ASSERT_MSG_EQ(other->times.size(), 3, "3 through the new master");
+        NS_TEST_ASSERT_MSG_EQ(Time(other->times[2]), Seconds(1.11), "shaped on the new master");
+        NS_TEST_ASSERT_MSG_EQ(rx.times.size(), 1, "only the new master's frame comes up");
+        NS_TEST_ASSERT_MSG_EQ(Time(rx.times[0]), Seconds(1.2), "at 1.2 s");
+        NS_TEST_ASSERT_MSG_EQ(shaper->GetMaster(), Ptr<NetDevice>(other), "new master");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup policy-routing-tests
+ * Disposing the master while packets are queued: handled as a detach.
+ */
+class ShaperMasterDisposedTestCase : public TestCase
+{
+  public:
+    ShaperMasterDisposedTestCase()
+        : TestCase("master disposed")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        SinkRig r = MakeSinkRig(DataRate(1000000));
+        Recorder rec;
+        r.shaper->AddLinkChangeCallback(MakeCallback(&Recorder::LinkChange, &rec));
+        SendAt(r.shaper, Seconds(1), 10, 1250);
+        Ptr<TestMaster> master = r.master;
+        Ptr<ShaperNetDevice> shaper = r.shaper;
+        Simulator::Schedule(Seconds(1.035), [master]() { master->Dispose(); });
+        bool attached = true;
+        Simulator::Schedule(Seconds(1.04), [&]() { attached = shaper->IsAttached(); });
+        std::vector<bool> ok;
+        SendAt(r.shaper, Seconds(1.05), 1, 1250, &ok);
+        Simulator::Run();
+        NS_TEST_ASSERT_MSG_EQ(attached, false, "detached when the master is disposed");
+        NS_TEST_ASSERT_MSG_EQ(r.master->times.size(), 4, "4 sent before");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->GetStats().drops[ShaperNetDevice::DROP_DETACHED],
+                              7,
+                              "6 queued + 1 sent afterwards");
+        NS_TEST_ASSERT_MSG_EQ(rec.linkChanges, 1, "link down");
+        NS_TEST_ASSERT_MSG_EQ((ok.size() == 1 && !ok[0]), true, "Send fails, no crash");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup policy-routing-tests
+ * Frames the master receives come up through the shaper at once (received traffic is not
+ * shaped): 20 frames 0.8 ms apart from a 10 Mbit/s peer, through a 64 kbit/s shaper.
+ */
+class ShaperReceiveTestCase : public TestCase
+{
+  public:
+    ShaperReceiveTestCase()
+        : TestCase("received traffic passes unshaped")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        NodeContainer nodes(2);
+        SimpleNetDeviceHelper sndh;
+        sndh.SetDeviceAttribute("DataRate", DataRateValue(DataRate(10000000)));
+        NetDeviceContainer devs = sndh.Install(nodes);
+        ShaperHelper helper;
+        Ptr<ShaperNetDevice> shaper = helper.Install(devs.Get(0), DataRate(64000));
+        Recorder rx;
+        Recorder macRx;
+        nodes.Get(0)->RegisterProtocolHandler(MakeCallback(&Recorder::Receive, &rx), 0, shaper);
+        shaper->TraceConnectWithoutContext("MacRx", MakeCallback(&Recorder::Trace, &macRx));
+        Ptr<NetDevice> peer = devs.Get(1);
+        Address to = devs.Get(0)->GetAddress();
+        Simulator::ScheduleWithContext(nodes.Get(1)->GetId(), Seconds(1), [peer, to]() {
+            for (int i = 0; i < 20; ++i)
+            {
+                peer->Send(Create<Packet>(1000), to, IPV4);
+            }
+        });
+        Simulator::Run();
+        NS_TEST_ASSERT_MSG_EQ(rx.times.size(), 20, "20 handed up");
+        NS_TEST_ASSERT_MSG_EQ(macRx.times.size(), 20, "MacRx fired");
+        for (size_t k = 0; k < rx.times.size(); ++k)
+        {
+            NS_TEST_ASSERT_MSG_EQ(Time(rx.times[k]),
+                                  Seconds(1) + MicroSeconds(800 * (k + 1)),
+                                  "arrival " << k << " not delayed");
+            NS_TEST_ASSERT_MSG_EQ(rx.protocols[k], IPV4, "protocol");
+        }
+        NS_TEST_ASSERT_MSG_EQ(shaper->GetStats().receivedPackets, 20, "counted");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup policy-routing-tests
+ * Properties mirror the master (address, MTU, broadcast, point-to-point, SendFrom); replacing
+ * the queue drops what it held; a second shaper on the same master is refused by design
+ * (checked by reading the watcher, not by aborting).
+ */
+class ShaperMirrorTestCase : public TestCase
+{
+  public:
+    ShaperMirrorTestCase()
+        : TestCase("properties mirror the master; SendFrom; queue replacement")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        SinkRig r = MakeSinkRig(DataRate(1000000));
+        r.master->SetMtu(1400);
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->GetAddress(), r.master->GetAddress(), "address");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->GetMtu(), 1400, "MTU");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->SetMtu(1500), false, "no MTU above the master's");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->SetMtu(1000), true, "a smaller MTU is fine");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->GetMtu(), 1000, "own MTU");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->IsBroadcast(), r.master->IsBroadcast(), "broadcast");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->GetBroadcast(), r.master->GetBroadcast(), "bcast addr");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->IsPointToPoint(), false, "not point-to-point");
+        r.master->SetAttribute("PointToPointMode", BooleanValue(true));
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->IsPointToPoint(), true, "point-to-point follows");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->NeedsArp(), r.master->NeedsArp(), "ARP");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->SupportsSendFrom(), true, "SendFrom as the master");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->GetChannel(), r.master->GetChannel(), "channel");
+
+        Ptr<ShaperNetDevice> shaper = r.shaper;
+        Mac48Address src = Mac48Address::Allocate();
+        Simulator::Schedule(Seconds(1), [shaper, src]() {
+            shaper->SendFrom(Create<Packet>(100), src, Mac48Address::GetBroadcast(), IPV4);
+            for (int i = 0; i < 5; ++i)
+            {
+                shaper->Send(Create<Packet>(1250), Mac48Address::GetBroadcast(), IPV4);
+            }
+            Ptr<Queue<Packet>> q = CreateObject<DropTailQueue<Packet>>();
+            shaper->SetQueue(q);
+        });
+        Simulator::Run();
+        NS_TEST_ASSERT_MSG_EQ(r.master->sendFromCount, 1, "SendFrom reached the master");
+        NS_TEST_ASSERT_MSG_EQ(r.master->lastSource, Address(src), "with its source");
+        NS_TEST_ASSERT_MSG_EQ(r.master->times.size(), 1, "only the first left");
+        NS_TEST_ASSERT_MSG_EQ(r.shaper->GetStats().drops[ShaperNetDevice::DROP_QUEUE_REPLACED],
+                              5,
+                              "queue replaced with 5 inside");
+        Simulator::Destroy();
+    }
+};
+
+/**
+ * \ingroup policy-routing-tests
+ * pcap and ascii through ShaperHelper: a Linux cooked capture whose timestamps show the
+ * shaped spacing (10 ms for 1250 bytes at 1 Mbit/s), and an ascii trace with +, - and d.
+ */
+class ShaperTraceFilesTestCase : public TestCase
+{
+  public:
+    ShaperTraceFilesTestCase()
+        : TestCase("pcap (Linux cooked) and ascii traces on the shaper")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        std::string dir = CreateTempDirFilename("");
+        std::string pcapName = dir + "shaper-test.pcap";
+        std::string asciiName = dir + "shaper-test.tr";
+        {
+            Ptr<Node> node = CreateObject<Node>();
+            Ptr<TestMaster> master = CreateObject<TestMaster>();
+            master->SetAddress(Mac48Address::Allocate());
+            node->AddDevice(master);
+            ShaperHelper helper;
+            helper.SetQueueAttribute("MaxSize", QueueSizeValue(QueueSize("5p")));
+            Ptr<ShaperNetDevice> shaper = helper.Install(master, DataRate(1000000));
+            helper.EnablePcap(pcapName, shaper, false, true);
+            helper.EnableAscii(asciiName, shaper, true);
+            SendAt(shaper, Seconds(1), 8, 1250); // 6 sent, 2 dropped
+            Simulator::Run();
+            Simulator::Destroy();
+        }
+        PcapFile pcap;
+        pcap.Open(pcapName, std::ios::in);
+        NS_TEST_ASSERT_MSG_EQ(pcap.Fail(), false, "pcap opens");
+        NS_TEST_ASSERT_MSG_EQ(pcap.GetDataLinkType(), 113, "DLT_LINUX_SLL");
+        uint8_t data[2000];
+        uint32_t sec;
+        uint32_t usec;
+        uint32_t inclLen;
+        uint32_t origLen;
+        uint32_t readLen;
+        std::vector<double> stamps;
+        while (true)
+        {
+            pcap.Read(data, sizeof(data), sec, usec, inclLen, origLen, readLen);
+            if (pcap.Eof() || pcap.Fail())
+            {
+                break;
+            }
+            NS_TEST_ASSERT_MSG_EQ(origLen, 16 + 1250, "SLL header + packet");
+            NS_TEST_ASSERT_MSG_EQ(data[1], 4, "outgoing");
+            NS_TEST_ASSERT_MSG_EQ(((data[14] << 8) | data[15]), IPV4, "protocol");
+            stamps.push_back(sec + usec * 1e-6);
+        }
+        pcap.Close();
+        NS_TEST_ASSERT_MSG_EQ(stamps.size(), 6, "6 packets in the pcap");
+        for (size_t k = 1; k < stamps.size(); ++k)
+        {
+            NS_TEST_ASSERT_MSG_EQ_TOL(stamps[k] - stamps[k - 1], 0.010, 1e-6, "10 ms spacing");
+        }
+        std::ifstream ascii(asciiName);
+        std::map<char, int> counts;
+        std::string line;
+        while (std::getline(ascii, line))
+        {
+            if (!line.empty())
+            {
+                counts[line[0]]++;
+            }
+        }
+        NS_TEST_ASSERT_MSG_EQ(counts['+'], 6, "6 enqueued");
+        NS_TEST_ASSERT_MSG_EQ(counts['-'], 6, "6 released");
+        NS_TEST_ASSERT_MSG_EQ(counts['d'], 2, "2 dropped");
+    }
+};
+
+/**
+ * \ingroup policy-routing-tests
+ * The device suite.
+ */
+class ShaperDeviceTestSuite : public TestSuite
+{
+  public:
+    ShaperDeviceTestSuite()
+        : TestSuite("shaper-device", TestSuite::Type::UNIT)
+    {
+        AddTestCase(new ShaperMasterFullTestCase(true));
+        AddTestCase(new ShaperMasterFullTestCase(false));
+        AddTestCase(new ShaperMasterDownTestCase);
+        AddTestCase(new ShaperDetachTestCase);
+        AddTestCase(new ShaperMasterDisposedTestCase);
+        AddTestCase(new ShaperReceiveTestCase);
+        AddTestCase(new ShaperMirrorTestCase);
+        AddTestCase(new ShaperTraceFilesTestCase);
+    }
+};
+
+static ShaperDeviceTestSuite g_shaperDeviceTestSuite; //!< the suite

@@ -60,6 +60,8 @@ class TestMaster : public SimpleNetDevice
     uint64_t count{0};                       //!< packets sent
     uint64_t bytes{0};                       //!< bytes sent
     std::function<void(Ptr<Packet>)> onSend; //!< called for every packet sent
+    uint64_t sendFromCount{0};               //!< packets sent with SendFrom
+    Address lastSource;                      //!< source of the last SendFrom
 
     /// Take the link down or up (fires the link-change callbacks).
     void SetUp(bool u)
@@ -99,6 +101,8 @@ class TestMaster : public SimpleNetDevice
             return false;
         }
         Record(packet);
+        sendFromCount++;
+        lastSource = source;
         return sink ? true : SimpleNetDevice::SendFrom(packet, source, dest, protocol);
     }
 
@@ -174,6 +178,55 @@ class Feeder
     uint64_t m_total;                         //!< packets to send
     std::function<uint32_t(uint64_t)> m_size; //!< size of packet i
     Ptr<NetDeviceQueue> m_txq;                //!< the shaper's device queue
+};
+
+/**
+ * \ingroup policy-routing-tests
+ * Records packets (times, sizes, protocols) from protocol handlers and trace sources.
+ */
+struct Recorder
+{
+    std::vector<int64_t> times;      //!< time steps
+    std::vector<uint32_t> sizes;     //!< sizes
+    std::vector<uint16_t> protocols; //!< protocols (handlers only)
+    uint64_t bytes{0};               //!< total bytes
+
+    /// A Node::ProtocolHandler.
+    void Receive(Ptr<NetDevice>,
+                 Ptr<const Packet> p,
+                 uint16_t protocol,
+                 const Address&,
+                 const Address&,
+                 NetDevice::PacketType)
+    {
+        protocols.push_back(protocol);
+        Trace(p);
+    }
+
+    /// A Packet::TracedCallback sink.
+    void Trace(Ptr<const Packet> p)
+    {
+        times.push_back(Simulator::Now().GetTimeStep());
+        sizes.push_back(p->GetSize());
+        bytes += p->GetSize();
+    }
+
+    /// A ShaperNetDevice "Drop" sink.
+    void Drop(Ptr<const Packet> p, ShaperNetDevice::DropReason reason)
+    {
+        reasons.push_back(reason);
+        Trace(p);
+    }
+
+    std::vector<ShaperNetDevice::DropReason> reasons; //!< drop reasons
+
+    /// Counts link-change callbacks.
+    void LinkChange()
+    {
+        linkChanges++;
+    }
+
+    uint32_t linkChanges{0}; //!< link-change callbacks
 };
 
 /// TestCase::Duration::EXTENSIVE (ns-3.42+) or TestCase::EXTENSIVE (before).
