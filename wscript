@@ -24,6 +24,7 @@ def build(bld):
     module_test.source = [
         'test/ipv4-policy-routing-test-suite.cc',
         'test/route-class-test-suite.cc',
+        'test/shaper-ipv4-test-suite.cc',
         'test/shaper-net-device-test-suite.cc',
         ]
 
