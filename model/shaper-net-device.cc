@@ -10,6 +10,8 @@
 #include "ns3/boolean.h"
 #include "ns3/channel.h"
 #include "ns3/integer.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/ipv4-queue-disc-item.h"
 #include "ns3/ipv4.h"
 #include "ns3/log.h"
 #include "ns3/mac48-address.h"
@@ -40,6 +42,9 @@ __extension__ typedef __int128 Int128;
 
 /// EtherType of ARP.
 const uint16_t ETHERTYPE_ARP = 0x0806;
+
+/// EtherType of IPv4.
+const uint16_t ETHERTYPE_IPV4 = 0x0800;
 
 /// SLL packet type of a packet sent by this host (Linux PACKET_OUTGOING).
 const uint8_t SLL_OUTGOING = 4;
@@ -73,19 +78,21 @@ CeilDiv(Int128 a, Int128 b)
 /**
  * \ingroup policy-routing-shaper
  * A queue disc item for the packets the shaper hands to its master's root queue disc: the
- * packet already carries its network header, so AddHeader() has nothing to add.
+ * packet already carries its network header, so AddHeader() has nothing to add. For IPv4
+ * packets, the flow hash, the DS field and ECN marking work as for an Ipv4QueueDiscItem.
  */
 class ShaperQueueDiscItem : public QueueDiscItem
 {
   public:
     /**
-     * \param p the packet
+     * \param p the packet (with its network header)
      * \param addr the destination address
      * \param protocol the protocol number
      */
     ShaperQueueDiscItem(Ptr<Packet> p, const Address& addr, uint16_t protocol)
         : QueueDiscItem(p, addr, protocol)
     {
+        m_isIpv4 = protocol == ETHERTYPE_IPV4 && p->PeekHeader(m_header) > 0;
     }
 
     void AddHeader() override
@@ -94,8 +101,51 @@ class ShaperQueueDiscItem : public QueueDiscItem
 
     bool Mark() override
     {
+        if (!m_isIpv4 || m_header.GetEcn() == Ipv4Header::ECN_NotECT)
+        {
+            return false;
+        }
+        if (m_header.GetEcn() != Ipv4Header::ECN_CE)
+        {
+            Ipv4Header h;
+            GetPacket()->RemoveHeader(h);
+            h.SetEcn(Ipv4Header::ECN_CE);
+            if (Node::ChecksumEnabled())
+            {
+                h.EnableChecksum();
+            }
+            GetPacket()->AddHeader(h);
+            m_header = h;
+        }
+        return true;
+    }
+
+    bool GetUint8Value(QueueItem::Uint8Values field, uint8_t& value) const override
+    {
+        if (m_isIpv4 && field == QueueItem::IP_DSFIELD)
+        {
+            value = m_header.GetTos();
+            return true;
+        }
         return false;
     }
+
+    uint32_t Hash(uint32_t perturbation) const override
+    {
+        if (!m_isIpv4)
+        {
+            return QueueDiscItem::Hash(perturbation);
+        }
+        Ptr<Packet> payload = GetPacket()->Copy();
+        Ipv4Header h;
+        payload->RemoveHeader(h);
+        return Create<Ipv4QueueDiscItem>(payload, GetAddress(), GetProtocol(), h)
+            ->Hash(perturbation);
+    }
+
+  private:
+    bool m_isIpv4{false}; //!< the packet starts with an IPv4 header
+    Ipv4Header m_header;  //!< a copy of it
 };
 
 /**

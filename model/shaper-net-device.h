@@ -270,52 +270,166 @@ class ShaperNetDevice : public NetDevice
     /// Watches the master's disposal (aggregated to the master).
     friend class ShaperMasterWatcher;
 
+    /**
+     * Send() and SendFrom(): checks, then the mode's enqueue.
+     * \param packet the packet
+     * \param source source address (useSource only)
+     * \param dest destination address
+     * \param protocol protocol number
+     * \param useSource SendFrom
+     * \return false if the packet was dropped
+     */
     bool DoSend(Ptr<Packet> packet,
                 const Address& source,
                 const Address& dest,
                 uint16_t protocol,
                 bool useSource);
+    /**
+     * Exact mode: tail drop by the TxQueue, oversize drop with a bucket.
+     * \param packet the packet
+     * \param meta what to remember about it
+     * \return false if dropped
+     */
     bool EnqueueExact(Ptr<Packet> packet, Meta& meta);
+    /**
+     * Linux mode: shaper_start_xmit() (start clock, latency drop, oldest dropped).
+     * \param packet the packet
+     * \param meta what to remember about it
+     * \return false if dropped
+     */
     bool EnqueueLinux(Ptr<Packet> packet, Meta& meta);
+    /// Release every head packet that is due; schedule the next release (shaper_kick()).
     void Kick();
+    /// The release event.
     void ReleaseEvent();
+    /**
+     * Schedule the release event.
+     * \param when its time
+     */
     void ScheduleRelease(Time when);
+    /**
+     * Take the head packet out and hand it to the master.
+     * \param earliest exact mode: the time step the clock allowed it at
+     */
     void ReleaseHead(int64_t earliest);
+    /**
+     * Send to the master, or to the master's root queue disc if it has one.
+     * \param packet the packet
+     * \param meta its destination and protocol
+     */
     void HandToMaster(Ptr<Packet> packet, const Meta& meta);
+    /**
+     * \param packet the packet to send
+     * \return true if the master can take it now without dropping it
+     */
     bool MasterReady(Ptr<const Packet> packet);
+    /// Wait for the master's queue to have room.
     void WaitForMaster();
+    /// The master's queue has room again.
     void MasterWake();
+    /**
+     * The master's TxQueue let a packet go (traced; retried in an event of our own).
+     * \param packet the packet
+     */
     void MasterQueueDequeued(Ptr<const Packet> packet);
+    /// The master's link state changed (or may have).
     void MasterLinkChanged();
+    /// The master is being disposed: handled as a detach.
     void MasterDisposed();
+    /**
+     * Drop every queued packet.
+     * \param reason why
+     */
     void DropQueued(DropReason reason);
+    /**
+     * Count and trace a drop.
+     * \param packet the packet
+     * \param reason why
+     */
     void Drop(Ptr<const Packet> packet, DropReason reason);
+    /**
+     * Disconnect from the master.
+     * \param masterAlive the master is not being disposed
+     */
     void Unhook(bool masterAlive);
+    /**
+     * Protocol handler for the master's frames.
+     * \param device the master
+     * \param packet the frame
+     * \param protocol its protocol
+     * \param from source address
+     * \param to destination address
+     * \param packetType its type
+     */
     void ReceiveFromMaster(Ptr<NetDevice> device,
                            Ptr<const Packet> packet,
                            uint16_t protocol,
                            const Address& from,
                            const Address& to,
                            PacketType packetType);
+    /**
+     * Promiscuous protocol handler for the master's frames.
+     * \param device the master
+     * \param packet the frame
+     * \param protocol its protocol
+     * \param from source address
+     * \param to destination address
+     * \param packetType its type
+     */
     void PromiscReceiveFromMaster(Ptr<NetDevice> device,
                                   Ptr<const Packet> packet,
                                   uint16_t protocol,
                                   const Address& from,
                                   const Address& to,
                                   PacketType packetType);
+    /// \return true if the master has an IPv4 interface of its own (the Linux layout)
     bool MasterHasIpv4Interface();
+    /// \param mode "Exact" or "Linux"
     void SetMode(std::string mode);
+    /// \return "Exact" or "Linux"
     std::string GetMode() const;
+    /// \param bytes token bucket depth (0: none)
     void SetBurst(uint32_t bytes);
+    /// \return token bucket depth
     uint32_t GetBurst() const;
+    /// \return simulator time steps per second
     int64_t UnitsPerSecond() const;
+    /**
+     * \param t a time
+     * \return the tick (jiffies) at t
+     */
     int64_t Jiffies(Time t) const;
+    /**
+     * \param tick a tick
+     * \return when it starts
+     */
     Time TickTime(int64_t tick) const;
+    /// \return Latency in ticks
     int64_t LatencyTicks() const;
+    /// \return how many ticks early a packet may leave
     int64_t EarlyTicks() const;
+    /**
+     * Exact mode: when a packet of this many bits may leave.
+     * \param bits its size in bits (Overhead included)
+     * \return the earliest release time, rounded up to a time step
+     */
     Time ExactEarliest(uint64_t bits) const;
+    /**
+     * Exact mode: advance the clock for a released packet.
+     * \param now its release time step
+     * \param earliest the time step the clock allowed it at
+     * \param bits its size in bits (Overhead included)
+     */
     void ExactReleased(int64_t now, int64_t earliest, uint64_t bits);
+    /**
+     * Exact mode: restart the clock (bucket full).
+     * \param now the time step
+     */
     void ExactReset(int64_t now);
+    /**
+     * The master's link-change callback; does nothing once detached.
+     * \param token the shaper, or null once detached
+     */
     static void LinkChangeTrampoline(std::shared_ptr<ShaperNetDevice*> token);
 
     // configuration
