@@ -229,22 +229,6 @@ struct Recorder
     uint32_t linkChanges{0}; //!< link-change callbacks
 };
 
-/// TestCase::Duration::EXTENSIVE (ns-3.42+) or TestCase::EXTENSIVE (before).
-template <typename T>
-auto
-ExtensiveDuration(int) -> decltype(T::Duration::EXTENSIVE)
-{
-    return T::Duration::EXTENSIVE;
-}
-
-/// TestCase::EXTENSIVE, before ns-3.42.
-template <typename T>
-auto
-ExtensiveDuration(long) -> decltype(T::EXTENSIVE)
-{
-    return T::EXTENSIVE;
-}
-
 /// ceil(bits * timeStepsPerSecond / rate): time steps needed to send bits at rate.
 inline int64_t
 StepsFor(Int128 bits, uint64_t rate)
