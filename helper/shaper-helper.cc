@@ -156,8 +156,10 @@ ShaperHelper::EnablePcapInternal(std::string prefix,
     PcapHelper pcapHelper;
     std::string filename =
         explicitFilename ? prefix : pcapHelper.GetFilenameFromDevice(prefix, device);
+    // DLT_LINUX_SLL (113); spelled as a number because older ns-3 releases named the
+    // enumerator differently.
     Ptr<PcapFileWrapper> file =
-        pcapHelper.CreateFile(filename, std::ios::out, PcapHelper::DLT_LINUX_SLL);
+        pcapHelper.CreateFile(filename, std::ios::out, static_cast<PcapHelper::DataLinkType>(113));
     bool ok = device->TraceConnectWithoutContext("CookedSniffer",
                                                  MakeBoundCallback(&CookedPcapSink, file));
     NS_ABORT_MSG_IF(!ok, "ShaperHelper::EnablePcapInternal: cannot hook CookedSniffer");

@@ -151,7 +151,7 @@ class ShaperIpv4RouteTestCase : public TestCase
         Ptr<Ipv4> ipv4A = nodes.Get(0)->GetObject<Ipv4>();
         Ptr<Ipv4> ipv4B = nodes.Get(1)->GetObject<Ipv4>();
         int32_t shaperIf = ipv4A->GetInterfaceForDevice(shaper);
-        NS_TEST_ASSERT_MSG_GT_OR_EQ(shaperIf, 0, "interface on the shaper");
+        NS_TEST_ASSERT_MSG_EQ((shaperIf >= 0), true, "interface on the shaper");
         NS_TEST_ASSERT_MSG_EQ(ipv4A->GetInterfaceForDevice(devs.Get(0)), -1, "none on master");
         int32_t ifB = ipv4B->GetInterfaceForDevice(devs.Get(1));
         ipv4B->AddAddress(ifB, Ipv4InterfaceAddress("10.9.0.5", "255.255.255.255"));
