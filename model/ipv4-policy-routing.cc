@@ -120,8 +120,13 @@ RewriteTransport(Ptr<const Packet> p,
     Ptr<Packet> copy = p->Copy();
     if (protocol == PROTO_UDP && copy->GetSize() >= 8)
     {
+        UdpHeader old;
+        copy->RemoveHeader(old);
+        // A fresh header: a deserialized UdpHeader keeps the old checksum (written back
+        // verbatim) and re-serializes its length field as the payload size, 8 bytes short.
         UdpHeader h;
-        copy->RemoveHeader(h);
+        h.SetSourcePort(old.GetSourcePort());
+        h.SetDestinationPort(old.GetDestinationPort());
         if (srcPort)
         {
             h.SetSourcePort(*srcPort);
@@ -342,12 +347,21 @@ void
 Ipv4PolicyRouting::DoInitialize()
 {
     NS_LOG_FUNCTION(this);
+    ConfigureMasquerade();
+    Ipv4RoutingProtocol::DoInitialize();
+}
+
+void
+Ipv4PolicyRouting::ConfigureMasquerade()
+{
+    // Called before every use of the table, not only from DoInitialize: Ipv4L3Protocol never
+    // initializes its routing protocol (only Ipv4ListRouting initializes its children), so a
+    // protocol installed alone would otherwise ignore the Masquerade* attributes.
     NS_ABORT_MSG_IF(m_masqPortMin > m_masqPortMax,
                     "Ipv4PolicyRouting: MasqueradePortMin ("
                         << m_masqPortMin << ") is above MasqueradePortMax (" << m_masqPortMax
                         << ")");
     m_masq.Configure(m_masqPortMin, m_masqPortMax, m_masqTimeout.GetNanoSeconds());
-    Ipv4RoutingProtocol::DoInitialize();
 }
 
 void
@@ -953,6 +967,7 @@ Ipv4PolicyRouting::Demasquerade(Ptr<Packet>& packet, Ipv4Header& header)
     {
         return false;
     }
+    ConfigureMasquerade();
     const uint8_t protocol = header.GetProtocol();
     const Ports ports = ReadPorts(packet, protocol, header.GetFragmentOffset() == 0);
     if (protocol == PROTO_ICMP &&
@@ -1031,6 +1046,7 @@ Ipv4PolicyRouting::TranslateOutbound(const PolicyDecision& d,
         const Ipv4Address outside = ChooseSource(d, header.GetDestination());
         const uint16_t insidePort = ports.valid ? ports.source : 0;
         const uint16_t remotePort = ports.valid && !ports.echo ? ports.destination : 0;
+        ConfigureMasquerade();
         auto m = m_masq.Outbound(protocol,
                                  header.GetSource().Get(),
                                  insidePort,

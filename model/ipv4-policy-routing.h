@@ -355,6 +355,9 @@ class Ipv4PolicyRouting : public Ipv4RoutingProtocol
         return static_cast<LookupAlgorithm>(m_algorithm);
     }
 
+    /// Apply the Masquerade* attributes to the masquerade table.
+    void ConfigureMasquerade();
+
     /// \return class id chosen for \p entry when none is given (FibModel)
     uint32_t ChooseClass(const RouteEntry& entry) const;
 

@@ -73,6 +73,12 @@ MasqueradeTable::Outbound(uint8_t protocol,
 {
     const InsideKey key{protocol, insideAddress, insidePort, remoteAddress, remotePort};
     auto it = m_inside.find(key);
+    if (it != m_inside.end() && m_timeout > 0 && now - it->second.lastUsed > m_timeout)
+    {
+        // Expired: gone, as Inbound and Expire treat it; the flow gets a new mapping.
+        Remove(it);
+        it = m_inside.end();
+    }
     if (it != m_inside.end() && it->second.outsideAddress == outsideAddress)
     {
         it->second.lastUsed = now;
