@@ -7,8 +7,8 @@
    packets are (length of the earlier one) x 8 / speed apart, within the microsecond
    resolution of pcap timestamps.
 
-Both links of the example are checked: point-to-point (IPv4 only) and CSMA (where ARP also
-goes through the shaper, and ARP replies come up through it).
+The example's three links are checked: point-to-point (IPv4 only), CSMA and Wi-Fi (where ARP
+also goes through the shaper, and ARP replies come up through it).
 
 Usage: shaper-pcap-check.py <shaper-two-flows binary> <work dir> [speed bit/s]
 Exit 77 (skip) when tshark is not installed."""
@@ -25,8 +25,8 @@ def check(example, tshark, work, speed, link):
     csv = os.path.join(work, "flows-%s.csv" % link)
     args = [example, "--duration=4", "--speed=%dbps" % speed, "--checksum=1",
             "--pcap=" + pcap, "--csv=" + csv]
-    if link == "csma":
-        args.append("--csma=1")
+    if link != "p2p":
+        args.append("--%s=1" % link)
     subprocess.run(args, check=True)
 
     fields = ["frame.number", "frame.time_epoch", "frame.len", "sll.pkttype", "sll.etype",
@@ -60,8 +60,8 @@ def check(example, tshark, work, speed, link):
     arp_in = [r for r in arp if r["sll.pkttype"] != "4"]
     if len(shaped) < 100:
         errors.append("only %d shaped UDP packets" % len(shaped))
-    if link == "csma" and (not arp or not arp_in):
-        errors.append("CSMA: expected ARP out through the shaper and ARP replies coming up")
+    if link != "p2p" and (not arp or not arp_in):
+        errors.append("expected ARP out through the shaper and ARP replies coming up")
     if len(out) != len(shaped) + len(arp) - len(arp_in):
         errors.append("unexpected outgoing frames")
 
@@ -99,8 +99,9 @@ def main():
     if not tshark:
         print("shaper-pcap-check: tshark not found, skipping (scripts/setup installs it)")
         return 77
-    errors = check(example, tshark, work, speed, "p2p") + check(example, tshark, work, speed,
-                                                                   "csma")
+    errors = []
+    for link in ("p2p", "csma", "wifi"):
+        errors += check(example, tshark, work, speed, link)
     if errors:
         print("shaper-pcap-check: FAILED")
         for e in errors[:20]:

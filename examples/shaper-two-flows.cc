@@ -13,7 +13,7 @@
  * an "unshaped" flow to 10.1.1.2 (through eth1 directly). The receiver's throughput of each
  * flow, in bins, goes to a CSV file; shaper-two-flows-plot.py draws it.
  *
- *   shaper-two-flows [--speed=1Mbps] [--mode=Exact|Linux] [--burst=0] [--tcp] [--csma]
+ *   shaper-two-flows [--speed=1Mbps] [--mode=Exact|Linux] [--burst=0] [--tcp] [--csma|--wifi]
  *                    [--duration=10] [--bin=0.1] [--csv=shaper-two-flows.csv]
  *                    [--pcap=shaper.pcap] [--ascii=shaper.tr] [--checksum]
  */
@@ -22,11 +22,13 @@
 #include "ns3/core-module.h"
 #include "ns3/csma-module.h"
 #include "ns3/internet-module.h"
+#include "ns3/mobility-module.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
 #include "ns3/shaper-helper.h"
 #include "ns3/shaper-net-device.h"
 #include "ns3/traffic-control-module.h"
+#include "ns3/wifi-module.h"
 
 #include <fstream>
 #include <iomanip>
@@ -73,6 +75,7 @@ main(int argc, char* argv[])
     std::string ascii;
     bool checksum = false;
     bool csma = false;
+    bool wifi = false;
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("speed", "shaper speed (shapecfg speed)", speed);
@@ -88,13 +91,36 @@ main(int argc, char* argv[])
     cmd.AddValue("pcap", "write a pcap of the shaper to this file (Linux cooked capture)", pcap);
     cmd.AddValue("ascii", "write an ascii trace of the shaper to this file", ascii);
     cmd.AddValue("csma", "an Ethernet (CSMA) link instead of point-to-point", csma);
+    cmd.AddValue("wifi", "an ad hoc 802.11a Wi-Fi link instead of point-to-point", wifi);
     cmd.AddValue("checksum", "compute IPv4/UDP checksums (for the pcap)", checksum);
     cmd.Parse(argc, argv);
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(checksum));
 
     NodeContainer nodes(2);
     NetDeviceContainer link;
-    if (csma)
+    if (wifi)
+    {
+        // Ad hoc 802.11a at 54 Mbit/s, the two nodes 10 m apart.
+        WifiHelper wifiHelper;
+        wifiHelper.SetStandard(WIFI_STANDARD_80211a);
+        wifiHelper.SetRemoteStationManager("ns3::ConstantRateWifiManager",
+                                           "DataMode",
+                                           StringValue("OfdmRate54Mbps"));
+        YansWifiPhyHelper phy;
+        YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
+        phy.SetChannel(channel.Create());
+        WifiMacHelper mac;
+        mac.SetType("ns3::AdhocWifiMac");
+        link = wifiHelper.Install(phy, mac, nodes);
+        MobilityHelper mobility;
+        Ptr<ListPositionAllocator> positions = CreateObject<ListPositionAllocator>();
+        positions->Add(Vector(0, 0, 0));
+        positions->Add(Vector(10, 0, 0));
+        mobility.SetPositionAllocator(positions);
+        mobility.Install(nodes);
+        linkRate = "54Mbps (802.11a)";
+    }
+    else if (csma)
     {
         CsmaHelper ethernet;
         ethernet.SetChannelAttribute("DataRate", StringValue(linkRate));
@@ -228,8 +254,8 @@ main(int argc, char* argv[])
 
     const ShaperNetDevice::Stats& st = shaper->GetStats();
     std::cout << "shaper " << mode << " at " << speed << " over a " << linkRate
-              << (csma ? " CSMA" : " point-to-point") << " link, " << (tcp ? "TCP" : "UDP") << ", "
-              << duration << " s\n"
+              << (wifi ? " Wi-Fi" : (csma ? " CSMA" : " point-to-point")) << " link, "
+              << (tcp ? "TCP" : "UDP") << ", " << duration << " s\n"
               << "  shaped flow:   " << std::setprecision(4) << steady["shaped"] / 1e6
               << " Mbit/s (from 2 s)\n"
               << "  unshaped flow: " << steady["unshaped"] / 1e6 << " Mbit/s (from 2 s)\n"
