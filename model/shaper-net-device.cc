@@ -622,6 +622,8 @@ ShaperNetDevice::SetDataRate(DataRate rate)
     NS_LOG_FUNCTION(this << rate);
     uint64_t r0 = m_rate.GetBitRate();
     uint64_t r1 = rate.GetBitRate();
+    NS_ABORT_MSG_IF(r1 == 0 && m_queue && !m_queue->IsEmpty(),
+                    "ShaperNetDevice::SetDataRate: speed 0 while packets are queued");
     if (!m_linux && r0 > 0 && r1 > 0 && r0 != r1)
     {
         // Re-express the virtual clock at the new speed, never earlier than it was.
@@ -1083,11 +1085,7 @@ ShaperNetDevice::HandToMaster(Ptr<Packet> packet, const Meta& meta)
 {
     if (!meta.useSource)
     {
-        if (!m_tc)
-        {
-            m_tc = m_node->GetObject<TrafficControlLayer>();
-        }
-        if (m_tc && m_tc->GetRootQueueDiscOnDevice(m_master))
+        if (MasterHasQueueDisc())
         {
             // The master has a queue disc of its own (it has an IPv4 interface too): go
             // through it, as the Linux shaper's dev_queue_xmit() went through the master's.
@@ -1105,9 +1103,19 @@ ShaperNetDevice::HandToMaster(Ptr<Packet> packet, const Meta& meta)
 }
 
 bool
+ShaperNetDevice::MasterHasQueueDisc()
+{
+    if (!m_tc)
+    {
+        m_tc = m_node->GetObject<TrafficControlLayer>();
+    }
+    return m_tc && m_tc->GetRootQueueDiscOnDevice(m_master);
+}
+
+bool
 ShaperNetDevice::MasterReady(Ptr<const Packet> packet)
 {
-    if (m_tc && m_tc->GetRootQueueDiscOnDevice(m_master))
+    if (MasterHasQueueDisc())
     {
         return true; // the master's queue disc queues or drops, as for its own traffic
     }

@@ -323,6 +323,8 @@ class ShaperNetDevice : public NetDevice
      * \return true if the master can take it now without dropping it
      */
     bool MasterReady(Ptr<const Packet> packet);
+    /// \return true if the master has a root queue disc of its own
+    bool MasterHasQueueDisc();
     /// Wait for the master's queue to have room.
     void WaitForMaster();
     /// The master's queue has room again.
