@@ -413,9 +413,14 @@ PolicyDatabase::AddRule(PolicyRule rule, std::optional<uint32_t> preference)
         (m_rules.size() >= 2 && m_rules[1].preference > 0) ? m_rules[1].preference - 1 : 0;
     rule.preference = given ? requested : unspecified;
 
+    // 2.1 fib_rule_add: an unspecified rule is placed by scanning from the second rule, so it
+    // always goes after the first (the LOCAL rule), even when its preference is not above it.
+    const auto scanFrom = (m_style == RuleStyle::LINUX_2_1 && !given && m_rules.size() >= 2)
+                              ? m_rules.begin() + 1
+                              : m_rules.begin();
     auto pos =
         m_style == RuleStyle::LINUX_2_1
-            ? std::find_if(m_rules.begin(),
+            ? std::find_if(scanFrom,
                            m_rules.end(),
                            [&rule](const PolicyRule& r) { return r.preference >= rule.preference; })
             : std::find_if(m_rules.begin(), m_rules.end(), [&rule](const PolicyRule& r) {
