@@ -10,6 +10,7 @@ def build(bld):
     module = bld.create_ns3_module('policy-routing', ['internet', 'network', 'core'])
     module.source = [
         'helper/ipv4-policy-routing-helper.cc',
+        'helper/policy-config-helper.cc',
         'helper/shaper-helper.cc',
         'model/ipv4-policy-routing.cc',
         'model/lpm-index.cc',
@@ -26,6 +27,7 @@ def build(bld):
         'test/ipv4-policy-routing-nat-test-suite.cc',
         'test/ipv4-policy-routing-rules-test-suite.cc',
         'test/ipv4-policy-routing-test-suite.cc',
+        'test/policy-config-test-suite.cc',
         'test/route-class-test-suite.cc',
         'test/shaper-ipv4-test-suite.cc',
         'test/shaper-net-device-test-suite.cc',
@@ -35,6 +37,7 @@ def build(bld):
     headers.module = 'policy-routing'
     headers.source = [
         'helper/ipv4-policy-routing-helper.h',
+        'helper/policy-config-helper.h',
         'helper/shaper-helper.h',
         'model/ipv4-policy-routing.h',
         'model/lpm-index.h',
