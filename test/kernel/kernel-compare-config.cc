@@ -17,6 +17,16 @@ namespace kernelcompare
 
 // ----- text helpers -----
 
+std::vector<Interface>
+AddressesOf(const Interface& i)
+{
+    std::vector<Interface> all;
+    all.push_back(i);
+    all.back().more.clear();
+    all.insert(all.end(), i.more.begin(), i.more.end());
+    return all;
+}
+
 uint32_t
 Mask(uint8_t length)
 {
@@ -278,10 +288,16 @@ CompareStates(const State& kernel, const State& model)
     // Routes: the listing order of prefixes differs (trie vs sorted array); the order of the
     // nodes of one (table, prefix) is the lookup order and must be equal.
     auto key = [](const StateRoute& r) { return std::make_tuple(r.table, r.prefix, r.length); };
+    // Adjacent nodes equal in every compared field count once: the kernel installs one
+    // broadcast (or local) route per address that has it, with that address as preferred
+    // source, and the model one per interface; they differ only in the preferred source,
+    // which no lookup compared here depends on. (User routes that are exact duplicates are
+    // refused on both sides, which the command results check.)
     auto sorted = [&key](std::vector<StateRoute> v) {
         std::stable_sort(v.begin(), v.end(), [&key](const StateRoute& a, const StateRoute& b) {
             return key(a) < key(b);
         });
+        v.erase(std::unique(v.begin(), v.end()), v.end());
         return v;
     };
     const std::vector<StateRoute> k = sorted(kernel.routes);
@@ -316,9 +332,11 @@ SetupCommands(const Config& config)
         lines.push_back("link add " + v + " type veth peer name " + p);
         lines.push_back("link set " + p + " up");
         lines.push_back("link set " + v + " up");
-        const Interface& i = config.interfaces[k];
-        lines.push_back("addr add " + Addr(i.address) + "/" + std::to_string(i.length) + " dev " +
-                        v);
+        for (const Interface& i : AddressesOf(config.interfaces[k]))
+        {
+            lines.push_back("addr add " + Addr(i.address) + "/" + std::to_string(i.length) +
+                            " dev " + v);
+        }
     }
     return lines;
 }
@@ -596,14 +614,85 @@ struct Generator
 
     bool IsLocalOrBroadcast(uint32_t a) const
     {
-        for (const Interface& i : c.interfaces)
+        for (const Interface& k : c.interfaces)
         {
-            if (a == i.address || (i.Broadcast() && a == i.Broadcast()))
+            for (const Interface& i : AddressesOf(k))
             {
-                return true;
+                if (a == i.address || (i.Broadcast() && a == i.Broadcast()))
+                {
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    /// \return true if \p i can be added: its subnet is new (unless \p sameSubnetOk), its
+    /// address is no other address or broadcast, and its broadcast is no other address
+    bool Fits(const Interface& i, bool sameSubnetOk) const
+    {
+        if (IsSpecial(i.address))
+        {
+            return false;
+        }
+        for (const Interface& k : c.interfaces)
+        {
+            for (const Interface& o : AddressesOf(k))
+            {
+                if ((!sameSubnetOk && o.Network() == i.Network() && o.length == i.length) ||
+                    o.address == i.address || (o.Broadcast() && o.Broadcast() == i.address) ||
+                    (i.Broadcast() && i.Broadcast() == o.address))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /// A random host address of \p network / \p length.
+    uint32_t Host(uint32_t network, uint8_t length)
+    {
+        if (length <= 30)
+        {
+            const uint32_t size = 1u << (32 - length);
+            return network + 1 + rng.Below(size - 2);
+        }
+        if (length == 31)
+        {
+            return network + rng.Below(2);
+        }
+        return network;
+    }
+
+    /// Sometimes a second address: in the same subnet (a secondary) or in another one.
+    void MoreAddresses()
+    {
+        for (Interface& k : c.interfaces)
+        {
+            if (!rng.Percent(20))
+            {
+                continue;
+            }
+            Interface i;
+            const bool same = k.length <= 29 && rng.Percent(50);
+            if (same)
+            {
+                i.length = k.length;
+                i.address = Host(k.Network(), k.length);
+            }
+            else
+            {
+                auto [base, baseLength] = RandomBase(rng);
+                i.length = static_cast<uint8_t>(std::max<uint32_t>(baseLength, 16 + rng.Below(14)));
+                i.address = Host(Inside(rng, base, baseLength, i.length), i.length);
+            }
+            if (Fits(i, same))
+            {
+                k.more.push_back(i);
+                Remember(i.address, i.length);
+            }
+        }
     }
 
     void Interfaces()
@@ -641,30 +730,8 @@ struct Generator
                 }
                 network = Inside(rng, base, baseLength, i.length);
             }
-            if (i.length <= 30)
-            {
-                const uint32_t size = 1u << (32 - i.length);
-                i.address = network + 1 + rng.Below(size - 2);
-            }
-            else if (i.length == 31)
-            {
-                i.address = network + rng.Below(2);
-            }
-            else
-            {
-                i.address = network;
-            }
-            bool ok = !IsSpecial(i.address);
-            for (const Interface& o : c.interfaces)
-            {
-                if ((o.Network() == i.Network() && o.length == i.length) ||
-                    o.address == i.address || (o.Broadcast() && o.Broadcast() == i.address) ||
-                    (i.Broadcast() && i.Broadcast() == o.address))
-                {
-                    ok = false;
-                }
-            }
-            if (ok)
+            i.address = Host(network, i.length);
+            if (Fits(i, false))
             {
                 c.interfaces.push_back(i);
                 Remember(i.address, i.length);
@@ -850,18 +917,27 @@ struct Generator
                 r.dev = static_cast<int>(rng.Below(static_cast<uint32_t>(c.interfaces.size())));
             }
         }
+        if (op.kind == OpKind::ROUTE_REPLACE && IsConnected(r) && r.metric == 0)
+        {
+            // Never replace the connected route (the kernel validates later gateways against
+            // it; the model does not validate gateways, see doc/kernel-comparison.md).
+            op.kind = OpKind::ROUTE_ADD;
+        }
         addedRoutes.push_back(op);
         return op;
     }
 
     bool IsConnected(const RouteOp& r) const
     {
-        for (const Interface& i : c.interfaces)
+        for (const Interface& k : c.interfaces)
         {
-            if (i.length < 32 && r.table == 254 && r.tos == 0 && r.prefix == i.Network() &&
-                r.length == i.length)
+            for (const Interface& i : AddressesOf(k))
             {
-                return true;
+                if (i.length < 32 && r.table == 254 && r.tos == 0 && r.prefix == i.Network() &&
+                    r.length == i.length)
+                {
+                    return true;
+                }
             }
         }
         return false;
@@ -997,9 +1073,9 @@ struct Generator
         if (k < 18 || addedRules.empty())
         {
             r = RandomSelectors();
-            if (rng.Percent(50))
+            if (rng.Percent(50) || (!r.srcLength && !r.dstLength && !r.tos && r.iif == NO_IF))
             {
-                r.pref = rng.Below(400);
+                r.pref = rng.Below(400); // `ip rule del` needs an argument
             }
             return op;
         }
@@ -1028,6 +1104,19 @@ struct Generator
         }
         if (rng.Percent(50))
         {
+            if (*t.type == RuleType::LOOKUP)
+            {
+                r.table = t.table;
+            }
+            else
+            {
+                r.type = t.type;
+            }
+        }
+        if (!r.pref && !r.srcLength && !r.dstLength && !r.tos && r.iif == NO_IF && !r.type &&
+            !r.table)
+        {
+            // `ip rule del` needs an argument.
             if (*t.type == RuleType::LOOKUP)
             {
                 r.table = t.table;
@@ -1128,11 +1217,14 @@ struct QueryGenerator
         {
             return true;
         }
-        for (const Interface& i : c.interfaces)
+        for (const Interface& k : c.interfaces)
         {
-            if (a == i.address || (i.Broadcast() && a == i.Broadcast()))
+            for (const Interface& i : AddressesOf(k))
             {
-                return true;
+                if (a == i.address || (i.Broadcast() && a == i.Broadcast()))
+                {
+                    return true;
+                }
             }
         }
         return false;
@@ -1170,7 +1262,7 @@ struct QueryGenerator
             }
             else if (r < 65)
             {
-                const Interface& i = rng.Pick(c.interfaces);
+                const Interface i = rng.Pick(AddressesOf(rng.Pick(c.interfaces)));
                 switch (rng.Below(4))
                 {
                 case 0:
@@ -1237,15 +1329,30 @@ struct QueryGenerator
     uint8_t Tos()
     {
         const uint32_t r = rng.Below(100);
+        uint8_t t = 0;
         if (r < 45)
         {
-            return 0;
+            t = 0;
         }
-        if (r < 80 && !tos.empty())
+        else if (r < 80 && !tos.empty())
         {
-            return rng.Pick(tos);
+            t = rng.Pick(tos);
         }
-        return TOS_VALUES[rng.Below(sizeof(TOS_VALUES))];
+        else
+        {
+            t = TOS_VALUES[rng.Below(sizeof(TOS_VALUES))];
+        }
+        // Bits routing ignores on both sides: precedence (0xe0) and ECN bit 0x01. Never 0x02,
+        // which the kernel ignores and the model compares (doc/kernel-comparison.md).
+        if (rng.Percent(15))
+        {
+            t |= static_cast<uint8_t>((1 + rng.Below(7)) << 5);
+        }
+        if (rng.Percent(10))
+        {
+            t |= 0x01;
+        }
+        return t;
     }
 
     Query Next()
@@ -1263,7 +1370,7 @@ struct QueryGenerator
         }
         else if (rng.Percent(50))
         {
-            q.src = rng.Pick(c.interfaces).address;
+            q.src = rng.Pick(AddressesOf(rng.Pick(c.interfaces))).address;
         }
         return q;
     }
@@ -1276,6 +1383,7 @@ GenerateConfig(uint64_t seed)
 {
     Generator g(seed);
     g.Interfaces();
+    g.MoreAddresses();
     g.Tables();
     g.TosValues();
     g.Ops();

@@ -484,7 +484,8 @@ OpResultOf(const std::string& message)
         return OpResult::EXISTS;
     }
     if (message.find("No such process") != std::string::npos ||
-        message.find("No such file or directory") != std::string::npos)
+        message.find("No such file or directory") != std::string::npos ||
+        message.find("table does not exist") != std::string::npos)
     {
         return OpResult::NOT_FOUND;
     }

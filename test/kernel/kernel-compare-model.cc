@@ -46,8 +46,12 @@ ModelNode::ModelNode(const Config& config)
         Names::Add("v" + std::to_string(k), dev);
         const uint32_t index = m_ipv4->AddInterface(dev);
         NS_ABORT_MSG_UNLESS(index == k + 1, "unexpected interface index " << index);
-        m_ipv4->AddAddress(index,
-                           Ipv4InterfaceAddress(Ipv4Address(i.address), Ipv4Mask(Mask(i.length))));
+        for (const Interface& a : AddressesOf(i))
+        {
+            m_ipv4->AddAddress(
+                index,
+                Ipv4InterfaceAddress(Ipv4Address(a.address), Ipv4Mask(Mask(a.length))));
+        }
         m_ipv4->SetForwarding(index, true);
         m_ipv4->SetUp(index);
         m_devices.push_back(dev);

@@ -53,7 +53,15 @@ struct Interface
     {
         return length < 31 ? (address | ~Mask(length)) : 0;
     }
+
+    /// Further addresses of the interface, added after this one (in the same subnet: the
+    /// kernel's secondary addresses; in another: primaries of their own). Their `more` is
+    /// empty.
+    std::vector<Interface> more;
 };
+
+/// \return every address of \p i, the first one first
+std::vector<Interface> AddressesOf(const Interface& i);
 
 /// Route types the generator uses (iproute2 names).
 enum class RouteType : uint8_t

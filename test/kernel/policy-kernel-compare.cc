@@ -100,6 +100,38 @@ ParseOptions(int argc, char** argv, Options* o)
     return true;
 }
 
+/// What was compared.
+struct Stats
+{
+    uint64_t queries{0};    //!< questions compared
+    uint64_t ops{0};        //!< configuration commands compared
+    uint64_t refused{0};    //!< of which the kernel refused (and the model too)
+    uint64_t kinds[2][7]{}; //!< [input][AnswerKind] answers that agreed
+    uint64_t rules{0};      //!< rules in the final states
+    uint64_t routes{0};     //!< routes in the final states
+
+    std::string ToString() const
+    {
+        std::ostringstream os;
+        for (int input = 0; input < 2; ++input)
+        {
+            os << (input ? "  input (RouteInput, iif):" : "  output (RouteOutput):  ");
+            for (int k = 0; k < 7; ++k)
+            {
+                if (kinds[input][k])
+                {
+                    os << " " << AnswerKindName(static_cast<AnswerKind>(k)) << " "
+                       << kinds[input][k];
+                }
+            }
+            os << "\n";
+        }
+        os << "  commands: " << ops << " (" << refused
+           << " refused by both), final states: " << rules << " rules, " << routes << " routes\n";
+        return os.str();
+    }
+};
+
 /// The configuration as an `ip -batch` script, with each command's outcome on both sides.
 std::string
 ConfigText(const Config& c,
@@ -133,7 +165,7 @@ ConfigText(const Config& c,
 
 /// Runs one configuration. \return true if everything agrees; prints a report otherwise.
 bool
-RunOne(KernelRunner& kernel, uint64_t seed, const Options& o, uint64_t* queriesAsked)
+RunOne(KernelRunner& kernel, uint64_t seed, const Options& o, Stats* stats)
 {
     const Config config = GenerateConfig(seed);
     const std::vector<Query> queries = GenerateQueries(config, seed, o.queries);
@@ -155,6 +187,8 @@ RunOne(KernelRunner& kernel, uint64_t seed, const Options& o, uint64_t* queriesA
     for (std::size_t i = 0; i < config.ops.size(); ++i)
     {
         results.push_back(model.Apply(config.ops[i]));
+        ++stats->ops;
+        stats->refused += results[i] != OpResult::OK ? 1 : 0;
         if (results[i] != k.opResults[i])
         {
             header("command '" + OpCommand(config.ops[i]) + "': kernel " +
@@ -166,6 +200,8 @@ RunOne(KernelRunner& kernel, uint64_t seed, const Options& o, uint64_t* queriesA
         }
     }
     const State modelState = model.GetState();
+    stats->rules += modelState.rules.size();
+    stats->routes += modelState.routes.size();
     const std::string diff = CompareStates(k.state, modelState);
     if (!diff.empty())
     {
@@ -186,7 +222,7 @@ RunOne(KernelRunner& kernel, uint64_t seed, const Options& o, uint64_t* queriesA
         const Query& q = queries[i];
         const Answer m = model.Ask(q);
         const Answer& ka = k.answers[i];
-        ++*queriesAsked;
+        ++stats->queries;
         if (o.verbose)
         {
             std::cout << QueryCommand(q) << "\n  kernel: " << ka.ToString() << "  [" << ka.detail
@@ -194,6 +230,7 @@ RunOne(KernelRunner& kernel, uint64_t seed, const Options& o, uint64_t* queriesA
         }
         if (ka.Same(m) && ka.kind != AnswerKind::OTHER)
         {
+            ++stats->kinds[q.iif != NO_IF][static_cast<int>(ka.kind)];
             continue;
         }
         header("answers differ for '" + QueryCommand(q) + "'");
@@ -232,11 +269,11 @@ main(int argc, char** argv)
     std::cout << "policy-kernel-compare: " << o.configs << " configurations from seed " << o.seed
               << ", " << o.queries << " questions each; " << KernelRunner::IpVersion() << "\n";
     const auto start = std::chrono::steady_clock::now();
-    uint64_t queries = 0;
+    Stats stats;
     uint64_t mismatches = 0;
     for (uint64_t i = 0; i < o.configs; ++i)
     {
-        if (!RunOne(kernel, o.seed + i, o, &queries))
+        if (!RunOne(kernel, o.seed + i, o, &stats))
         {
             ++mismatches;
             if (!o.keepGoing)
@@ -248,7 +285,7 @@ main(int argc, char** argv)
         {
             const double s =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            std::cout << "  " << (i + 1) << " configurations, " << queries << " questions, "
+            std::cout << "  " << (i + 1) << " configurations, " << stats.queries << " questions, "
                       << mismatches << " mismatching, " << s << " s\n"
                       << std::flush;
         }
@@ -256,7 +293,8 @@ main(int argc, char** argv)
     const double s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cout << "policy-kernel-compare: " << (mismatches ? "FAILED" : "passed") << ": "
-              << o.configs << " configurations, " << queries << " questions compared, "
-              << mismatches << " mismatching configuration(s), " << s << " s\n";
+              << o.configs << " configurations, " << stats.queries << " questions compared, "
+              << mismatches << " mismatching configuration(s), " << s << " s\n"
+              << stats.ToString();
     return mismatches ? 1 : 0;
 }
