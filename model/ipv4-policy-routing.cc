@@ -182,6 +182,73 @@ RewriteTransport(Ptr<const Packet> p,
     return copy;
 }
 
+/**
+ * The modern kernel's gateway check when a route is added without a device
+ * (fib_check_nh_v4_gw): a lookup of the gateway with scope link and TOS 0, in the route's own
+ * table first (unless it is MAIN), else through the rules. Routes of scope universe (via a
+ * gateway, unreachable, prohibit, blackhole, throw) and TOS-specific routes are invisible to
+ * it; the answer must be an on-link unicast or a local route.
+ * \return the gateway's interface, or ROUTE_NO_INTERFACE if the kernel would refuse it
+ */
+uint32_t
+ModernGatewayInterface(const PolicyDatabase& db, uint32_t gateway, uint32_t classId)
+{
+    auto linkScope = [gateway](const RouteClass& c) -> std::optional<RouteEntry> {
+        for (const RouteEntry& e : c.Matches(gateway))
+        {
+            if (e.tos == 0 &&
+                (e.info.type == RouteNodeType::LOCAL || e.info.type == RouteNodeType::BROADCAST ||
+                 (e.info.type == RouteNodeType::UNICAST && e.info.gateway == 0)))
+            {
+                return e;
+            }
+        }
+        return std::nullopt;
+    };
+    std::optional<RouteEntry> found;
+    if (classId != CLASS_MAIN)
+    {
+        if (const RouteClass* c = db.FindClass(classId))
+        {
+            found = linkScope(*c);
+        }
+    }
+    if (!found)
+    {
+        FlowKey key;
+        key.dst = gateway;
+        key.iif = db.GetLoopbackInterface();
+        for (const PolicyRule& r : db.GetRules())
+        {
+            if (!PolicyDatabase::RuleMatches(r, key))
+            {
+                continue;
+            }
+            if (!r.LooksUpClass())
+            {
+                if (r.hasRoute)
+                {
+                    continue;
+                }
+                return ROUTE_NO_INTERFACE; // unreachable/prohibit/blackhole rule
+            }
+            if (const RouteClass* c = db.FindClass(r.classId))
+            {
+                found = linkScope(*c);
+                if (found)
+                {
+                    break;
+                }
+            }
+        }
+    }
+    if (!found || found->info.type == RouteNodeType::BROADCAST)
+    {
+        return ROUTE_NO_INTERFACE;
+    }
+    return found->info.interface;
+}
+
 } // namespace
 
 TypeId
@@ -475,13 +542,20 @@ Ipv4PolicyRouting::AddRoute(const RouteEntry& entry, uint32_t classId, InsertMod
     {
         // As the kernel does on insertion: the gateway's directly connected interface. If it
         // is not known yet, the lookup resolves it later.
-        FlowKey g;
-        g.dst = e.info.gateway;
-        g.iif = m_db.GetLoopbackInterface();
-        const PolicyDecision via = m_db.Lookup(g, GetAlgorithm());
-        if (via.kind == PolicyDecision::FORWARD && via.node.info.gateway == 0)
+        if (m_db.GetStyle() == RuleStyle::MODERN)
         {
-            e.info.interface = via.node.info.interface;
+            e.info.interface = ModernGatewayInterface(m_db, e.info.gateway, classId);
+        }
+        else
+        {
+            FlowKey g;
+            g.dst = e.info.gateway;
+            g.iif = m_db.GetLoopbackInterface();
+            const PolicyDecision via = m_db.Lookup(g, GetAlgorithm());
+            if (via.kind == PolicyDecision::FORWARD && via.node.info.gateway == 0)
+            {
+                e.info.interface = via.node.info.interface;
+            }
         }
     }
     m_logged.clear();
@@ -629,33 +703,47 @@ Ipv4PolicyRouting::AddAddressRoutes(uint32_t interface, const Ipv4InterfaceAddre
     RouteClass& localClass = m_db.GetClass(CLASS_LOCAL);
 
     // fib_add_ifaddr: local ADDR; for the loopback also local PREFIX; broadcast BCAST for
-    // prefixes shorter than /31; the connected PREFIX in MAIN (not for /32).
+    // prefixes shorter than /31; the connected PREFIX in MAIN (not for /32). The kernel
+    // appends them (fib_magic: NLM_F_CREATE | NLM_F_APPEND), so two interfaces with the same
+    // broadcast address or subnet both get their route; a second address of the same subnet
+    // on the same interface adds none (secondary addresses share the primary's routes).
+    auto add = [interface](RouteClass& c, const RouteEntry& e) {
+        for (const RouteEntry& m : c.Matches(e.prefix))
+        {
+            if (m.prefix == e.prefix && m.length == e.length && m.tos == 0 && m.metric == 0 &&
+                m.info.type == e.info.type && m.info.interface == interface)
+            {
+                return;
+            }
+        }
+        c.Insert(e, InsertMode::APPEND);
+    };
     RouteEntry e;
     e.info.interface = interface;
     e.info.prefSrc = local;
     e.info.type = RouteNodeType::LOCAL;
     e.prefix = local;
     e.length = 32;
-    localClass.Insert(e);
+    add(localClass, e);
     if (loopback && length < 32)
     {
         e.prefix = local & mask;
         e.length = length;
-        localClass.Insert(e);
+        add(localClass, e);
     }
     if (length < 31)
     {
         e.info.type = RouteNodeType::BROADCAST;
         e.prefix = (local & mask) | ~mask;
         e.length = 32;
-        localClass.Insert(e);
+        add(localClass, e);
     }
     if (!loopback && length < 32)
     {
         e.info.type = RouteNodeType::UNICAST;
         e.prefix = local & mask;
         e.length = length;
-        m_db.GetClass(CLASS_MAIN).Insert(e);
+        add(m_db.GetClass(CLASS_MAIN), e);
     }
 }
 

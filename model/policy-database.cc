@@ -249,6 +249,7 @@ PolicyDatabase::Reset(RuleStyle style)
         PolicyRule r;
         r.preference = prefs[i];
         r.classId = classes[i];
+        r.builtin = true;
         m_rules.push_back(r);
     }
 }
@@ -402,16 +403,37 @@ PolicyDatabase::AddRule(PolicyRule rule, std::optional<uint32_t> preference)
         }
         given = requested != 0; // 2.1: preference 0 means "unspecified"
     }
+    // Unspecified: fib_default_rule_pref(), the second rule's preference minus one, else 0.
+    const uint32_t unspecified =
+        (m_rules.size() >= 2 && m_rules[1].preference > 0) ? m_rules[1].preference - 1 : 0;
+    rule.preference = given ? requested : unspecified;
+    rule.builtin = false;
+
+    // Modern: `ip rule add` (NLM_F_EXCL) refuses a rule that "exists" (fib_nl_newrule,
+    // rule_exists), checked before a table is allocated: same preference, action, table and
+    // interfaces, and the source, destination and TOS of the new rule where it gives them
+    // (fib4_rule_compare skips the ones it does not: "from all" equals any source). The
+    // default rules (proto kernel) never equal a user rule.
+    auto exists = [&rule](const PolicyRule& r) {
+        return !r.builtin && r.preference == rule.preference && r.action == rule.action &&
+               r.classId == rule.classId && r.iif == rule.iif && r.oif == rule.oif &&
+               r.natAddress == rule.natAddress && r.hasRoute == rule.hasRoute &&
+               (!r.hasRoute || r.route == rule.route) && r.flags == rule.flags &&
+               (rule.srcLength == 0 || (r.srcLength == rule.srcLength && r.src == rule.src)) &&
+               (rule.dstLength == 0 || (r.dstLength == rule.dstLength && r.dst == rule.dst)) &&
+               (rule.tos == 0 || r.tos == rule.tos);
+    };
+    if (m_style == RuleStyle::MODERN && std::any_of(m_rules.begin(), m_rules.end(), exists))
+    {
+        out.result = ClassResult::EXISTS;
+        out.reason = "an identical rule exists";
+        return out;
+    }
     if (rule.LooksUpClass() && rule.classId == CLASS_UNSPEC)
     {
         rule.classId = AllocateClassId();
         m_classes.emplace(rule.classId, RouteClass());
     }
-
-    // Unspecified: fib_default_rule_pref(), the second rule's preference minus one, else 0.
-    const uint32_t unspecified =
-        (m_rules.size() >= 2 && m_rules[1].preference > 0) ? m_rules[1].preference - 1 : 0;
-    rule.preference = given ? requested : unspecified;
 
     // 2.1 fib_rule_add: an unspecified rule is placed by scanning from the second rule, so it
     // always goes after the first (the LOCAL rule), even when its preference is not above it.

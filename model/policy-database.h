@@ -96,6 +96,9 @@ struct PolicyRule
     bool hasRoute{false};                 //!< the rule carries its own route ("application 2")
     RouteInfo route;                      //!< that route (gateway, interface), when hasRoute
     uint8_t flags{0};                     //!< RuleFlag bits
+    /// One of the default rules the database installed (the kernel's "proto kernel" rules):
+    /// a user rule equal to it is not a duplicate. Not compared by operator==.
+    bool builtin{false};
 
     /// \return true if the rule looks a class up (ROUTE, NAT, MASQUERADE without own route)
     bool LooksUpClass() const
