@@ -509,6 +509,11 @@ class ShapecfgTestCase : public TestCase
     }
 
   private:
+    static void Send(Ptr<Socket> s, uint32_t size)
+    {
+        s->SendTo(Create<Packet>(size), 0, InetSocketAddress("10.9.0.2", 9));
+    }
+
     static void Arrival(std::vector<Time>* times, Ptr<Socket> s)
     {
         Address from;
@@ -588,14 +593,10 @@ class ShapecfgTestCase : public TestCase
         Ptr<Socket> sender = net.Sender(router, 0, &icmp);
         // A small packet first (ARP resolves), then 5 packets of 972 bytes of payload (1000
         // bytes of IPv4) sent 1 ms apart: at 64 kbit/s each takes 125 ms.
-        Simulator::Schedule(MilliSeconds(500), [sender]() {
-            sender->SendTo(Create<Packet>(72), 0, InetSocketAddress("10.9.0.2", 9));
-        });
+        Simulator::Schedule(MilliSeconds(500), &ShapecfgTestCase::Send, sender, 72);
         for (uint32_t k = 0; k < 5; ++k)
         {
-            Simulator::Schedule(Seconds(1) + MilliSeconds(k), [sender]() {
-                sender->SendTo(Create<Packet>(972), 0, InetSocketAddress("10.9.0.2", 9));
-            });
+            Simulator::Schedule(Seconds(1) + MilliSeconds(k), &ShapecfgTestCase::Send, sender, 972);
         }
         Simulator::Stop(Seconds(10));
         Simulator::Run();
