@@ -660,6 +660,10 @@ KernelRunner::Probe(std::string* why)
     {
         const ProcessResult r = RunProcess({Ip(), "netns", "add", "prk-probe-failed"}, "");
         *why = "`ip netns add` failed: " + r.err;
+        while (!why->empty() && (why->back() == '\n' || why->back() == ' '))
+        {
+            why->pop_back();
+        }
         RunProcess({Ip(), "netns", "del", "prk-probe-failed"}, "");
         return false;
     }
