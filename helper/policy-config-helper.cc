@@ -167,6 +167,13 @@ class PolicyConfigHelper::Run
     }
 
     std::string IfName(uint32_t interface) const;
+
+    /// \return the rule database, read only (the non-const accessor resets the LOG cache)
+    const PolicyDatabase& Database() const
+    {
+        return static_cast<const Ipv4PolicyRouting&>(*m_routing).GetDatabase();
+    }
+
     std::string DevName(Ptr<NetDevice> dev) const;
 
     // ----- checks -----
@@ -414,8 +421,7 @@ PolicyConfigHelper::Run::CheckCommand(const ConfigCommand& c)
                 RequireInterface(*ref);
             }
         }
-        if (r->preference && *r->preference > 255 &&
-            m_routing->GetDatabase().GetStyle() == RuleStyle::LINUX_2_1)
+        if (r->preference && *r->preference > 255 && Database().GetStyle() == RuleStyle::LINUX_2_1)
         {
             Fail(c.where,
                  "preference " + std::to_string(*r->preference) + " is above 255: " + NodeText() +
@@ -599,7 +605,7 @@ PolicyConfigHelper::Run::ChooseClass(const RouteEntry& e) const
 bool
 PolicyConfigHelper::Run::HasKey(uint32_t classId, const RouteEntry& e) const
 {
-    const RouteClass* c = m_routing->GetDatabase().FindClass(classId);
+    const RouteClass* c = Database().FindClass(classId);
     if (!c)
     {
         return false;
@@ -619,7 +625,7 @@ PolicyConfigHelper::Run::HasEquivalent(uint32_t classId,
                                        const RouteEntry& e,
                                        bool compareSource) const
 {
-    const RouteClass* c = m_routing->GetDatabase().FindClass(classId);
+    const RouteClass* c = Database().FindClass(classId);
     if (!c)
     {
         return false;
@@ -830,8 +836,10 @@ PolicyConfigHelper::Run::DoInterface(const ConfigCommand& c, const InterfaceComm
     if (found < 0)
     {
         found = static_cast<int32_t>(m_ipv4->AddInterface(dev));
+        const bool staysDown = !ic.up || !*ic.up;
         Note(c.where,
-             "device " + Quote(ic.dev.name) + " got IPv4 interface " + std::to_string(found));
+             "device " + Quote(ic.dev.name) + " got IPv4 interface " + std::to_string(found) +
+                 (staysDown ? " (down until ip link set " + ic.dev.name + " up)" : ""));
     }
     const uint32_t i = static_cast<uint32_t>(found);
     const std::string text = FormatAddress(ic.address) + "/" + std::to_string(ic.length);
@@ -1007,7 +1015,7 @@ PolicyConfigHelper::Run::DoShaperSpeed(const ShaperSpeedCommand& s)
 void
 PolicyConfigHelper::Run::PrintRoutes(std::optional<uint32_t> classId)
 {
-    const PolicyDatabase& db = static_cast<const Ipv4PolicyRouting&>(*m_routing).GetDatabase();
+    const PolicyDatabase& db = Database();
     auto name = [this](uint32_t i) { return IfName(i); };
     if (classId)
     {
@@ -1130,38 +1138,39 @@ PolicyConfigHelper::Run::ExecuteCommand(const ConfigCommand& c)
         DoRuleFlush();
     }
     else if (const auto* rs = c.As<RuleShowCommand>())
+        const PolicyDatabase& db = Database();
+    const PolicyDatabase& db = static_cast<const Ipv4PolicyRouting&>(*m_routing).GetDatabase();
+    auto name = [this](uint32_t i) { return IfName(i); };
+    if (rs->seedStyle)
     {
-        const PolicyDatabase& db = static_cast<const Ipv4PolicyRouting&>(*m_routing).GetDatabase();
-        auto name = [this](uint32_t i) { return IfName(i); };
-        if (rs->seedStyle)
-        {
-            db.PrintRulesSeed(m_out, name);
-        }
-        else
-        {
-            db.PrintRulesModern(m_out, name);
-        }
+        db.PrintRulesSeed(m_out, name);
     }
-    else if (const auto* ic = c.As<InterfaceCommand>())
+    else
     {
-        DoInterface(c, *ic);
+        db.PrintRulesModern(m_out, name);
     }
-    else if (const auto* sc = c.As<SysctlCommand>())
-    {
-        DoSysctl(*sc);
-    }
-    else if (const auto* sa = c.As<ShaperAttachCommand>())
-    {
-        DoShaperAttach(c, *sa);
-    }
-    else if (const auto* sp = c.As<ShaperSpeedCommand>())
-    {
-        DoShaperSpeed(*sp);
-    }
-    else if (const auto* e = c.As<EchoCommand>())
-    {
-        m_out << e->text << "\n";
-    }
+}
+
+else if (const auto* ic = c.As<InterfaceCommand>())
+{
+    DoInterface(c, *ic);
+}
+else if (const auto* sc = c.As<SysctlCommand>())
+{
+    DoSysctl(*sc);
+}
+else if (const auto* sa = c.As<ShaperAttachCommand>())
+{
+    DoShaperAttach(c, *sa);
+}
+else if (const auto* sp = c.As<ShaperSpeedCommand>())
+{
+    DoShaperSpeed(*sp);
+}
+else if (const auto* e = c.As<EchoCommand>())
+{
+    m_out << e->text << "\n";
+}
 }
 
 std::optional<ConfigError>
@@ -1169,7 +1178,7 @@ PolicyConfigHelper::Run::Execute(const std::vector<ConfigCommand>& commands)
 {
     if (m_routing)
     {
-        m_snapshot = static_cast<const Ipv4PolicyRouting&>(*m_routing).GetDatabase();
+        m_snapshot = Database();
     }
     for (const ConfigCommand& c : commands)
     {
