@@ -36,6 +36,7 @@ namespace
 constexpr uint8_t PROTO_ICMP = 1;
 constexpr uint8_t PROTO_TCP = 6;
 constexpr uint8_t PROTO_UDP = 17;
+constexpr uint8_t ECN_MASK = 0x03; //!< the ECN field of the TOS octet (RFC 3168)
 
 inline uint8_t
 PrefixLength(Ipv4Mask mask)
@@ -996,7 +997,10 @@ Ipv4PolicyRouting::RouteOutput(Ptr<Packet> p,
     const uint32_t loopback = m_db.GetLoopbackInterface();
     FlowKey key;
     key.dst = dst.Get();
-    key.tos = OutputTos(p, header);
+    // The ECN bits are not TOS: ns-3's TCP writes ECT into the socket's TOS tag of its data
+    // segments (not of its SYN), which must not route them differently (ns3-integration.md
+    // §1.8; modern Linux masks them too, IPTOS_RT_MASK).
+    key.tos = OutputTos(p, header) & ~ECN_MASK;
     key.iif = loopback;
     key.oif = oifIndex;
     const Ipv4Address given = header.GetSource();
@@ -1179,6 +1183,20 @@ Ipv4PolicyRouting::SendIcmpError(Ptr<const Packet> packet, const Ipv4Header& hea
         src.IsMulticast() || src.IsLocalhost() || header.GetFragmentOffset() != 0)
     {
         return;
+    }
+    // The directed broadcast addresses of the node's own networks are broadcasts too (the
+    // limited broadcast alone is not enough: a packet to 10.1.255.255 is one).
+    for (uint32_t i = 0; i < m_ipv4->GetNInterfaces(); ++i)
+    {
+        for (uint32_t k = 0; k < m_ipv4->GetNAddresses(i); ++k)
+        {
+            const Ipv4InterfaceAddress a = m_ipv4->GetAddress(i, k);
+            if (a.GetMask().GetPrefixLength() < 31 &&
+                (dst == a.GetBroadcast() || src == a.GetBroadcast()))
+            {
+                return;
+            }
+        }
     }
     if (header.GetProtocol() == PROTO_ICMP && packet && packet->GetSize() >= 4)
     {

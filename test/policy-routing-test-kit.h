@@ -401,6 +401,7 @@ struct TcpResult
     bool failed{false};       //!< the client's connection failed
     uint32_t echoed{0};       //!< bytes the client got back
     Ipv4Address localAddress; //!< the client's local address after connect
+    int connectReturn{1};     //!< what Socket::Connect returned (1: not called yet)
 };
 
 /**
@@ -452,14 +453,33 @@ class Tcp
                                        &Tcp::DoConnect,
                                        s,
                                        Ipv4Address(dst.c_str()),
-                                       port);
+                                       port,
+                                       result);
         return s;
     }
 
   private:
-    static void DoConnect(Ptr<Socket> s, Ipv4Address dst, uint16_t port)
+    /// InetSocketAddress::SetTos where it exists (up to ns-3.41, where TCP's Connect takes the
+    /// socket's TOS from the address)
+    template <class A>
+    static auto SetAddressTos(A& a, uint8_t tos, int) -> decltype(a.SetTos(tos), void())
     {
-        s->Connect(InetSocketAddress(dst, port));
+        a.SetTos(tos);
+    }
+
+    /// No InetSocketAddress::SetTos (ns-3.42+): Connect keeps the socket's TOS
+    template <class A>
+    static void SetAddressTos(A&, uint8_t, long)
+    {
+    }
+
+    static void DoConnect(Ptr<Socket> s, Ipv4Address dst, uint16_t port, TcpResult* result)
+    {
+        const uint8_t tos = s->GetIpTos();
+        InetSocketAddress to(dst, port);
+        SetAddressTos(to, tos, 0);
+        result->connectReturn = s->Connect(to);
+        s->SetIpTos(tos);
     }
 
     static void OnAccept(std::vector<Datagram>* peers,
