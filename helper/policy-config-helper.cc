@@ -1138,39 +1138,38 @@ PolicyConfigHelper::Run::ExecuteCommand(const ConfigCommand& c)
         DoRuleFlush();
     }
     else if (const auto* rs = c.As<RuleShowCommand>())
+    {
         const PolicyDatabase& db = Database();
-    const PolicyDatabase& db = static_cast<const Ipv4PolicyRouting&>(*m_routing).GetDatabase();
-    auto name = [this](uint32_t i) { return IfName(i); };
-    if (rs->seedStyle)
-    {
-        db.PrintRulesSeed(m_out, name);
+        auto name = [this](uint32_t i) { return IfName(i); };
+        if (rs->seedStyle)
+        {
+            db.PrintRulesSeed(m_out, name);
+        }
+        else
+        {
+            db.PrintRulesModern(m_out, name);
+        }
     }
-    else
+    else if (const auto* ic = c.As<InterfaceCommand>())
     {
-        db.PrintRulesModern(m_out, name);
+        DoInterface(c, *ic);
     }
-}
-
-else if (const auto* ic = c.As<InterfaceCommand>())
-{
-    DoInterface(c, *ic);
-}
-else if (const auto* sc = c.As<SysctlCommand>())
-{
-    DoSysctl(*sc);
-}
-else if (const auto* sa = c.As<ShaperAttachCommand>())
-{
-    DoShaperAttach(c, *sa);
-}
-else if (const auto* sp = c.As<ShaperSpeedCommand>())
-{
-    DoShaperSpeed(*sp);
-}
-else if (const auto* e = c.As<EchoCommand>())
-{
-    m_out << e->text << "\n";
-}
+    else if (const auto* sc = c.As<SysctlCommand>())
+    {
+        DoSysctl(*sc);
+    }
+    else if (const auto* sa = c.As<ShaperAttachCommand>())
+    {
+        DoShaperAttach(c, *sa);
+    }
+    else if (const auto* sp = c.As<ShaperSpeedCommand>())
+    {
+        DoShaperSpeed(*sp);
+    }
+    else if (const auto* e = c.As<EchoCommand>())
+    {
+        m_out << e->text << "\n";
+    }
 }
 
 std::optional<ConfigError>
