@@ -691,7 +691,9 @@ Ipv4PolicyRouting::SetIpv4(Ptr<Ipv4> ipv4)
 }
 
 void
-Ipv4PolicyRouting::AddAddressRoutes(uint32_t interface, const Ipv4InterfaceAddress& address)
+Ipv4PolicyRouting::AddAddressRoutes(uint32_t interface,
+                                    const Ipv4InterfaceAddress& address,
+                                    bool localOnly)
 {
     const uint32_t local = address.GetLocal().Get();
     if (local == 0)
@@ -726,6 +728,10 @@ Ipv4PolicyRouting::AddAddressRoutes(uint32_t interface, const Ipv4InterfaceAddre
     e.prefix = local;
     e.length = 32;
     add(localClass, e);
+    if (localOnly)
+    {
+        return;
+    }
     if (loopback && length < 32)
     {
         e.prefix = local & mask;
@@ -852,9 +858,12 @@ void
 Ipv4PolicyRouting::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address)
 {
     NS_LOG_FUNCTION(this << interface << address);
-    if (m_ipv4 && m_ipv4->IsUp(interface))
+    if (m_ipv4)
     {
-        AddAddressRoutes(interface, address);
+        // fib_add_ifaddr adds the local route before it checks IFF_UP: an address added to a
+        // down interface is local at once (as the addresses of an interface that went down
+        // stay local); broadcast and connected routes wait for NotifyInterfaceUp.
+        AddAddressRoutes(interface, address, !m_ipv4->IsUp(interface));
     }
     m_logged.clear();
 }

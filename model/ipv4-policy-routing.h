@@ -361,8 +361,11 @@ class Ipv4PolicyRouting : public Ipv4RoutingProtocol
     /// \return class id chosen for \p entry when none is given (FibModel)
     uint32_t ChooseClass(const RouteEntry& entry) const;
 
-    /// Add the kernel routes (LOCAL/BROADCAST in LOCAL, connected in MAIN) of an address.
-    void AddAddressRoutes(uint32_t interface, const Ipv4InterfaceAddress& address);
+    /// Add the kernel routes (LOCAL/BROADCAST in LOCAL, connected in MAIN) of an address;
+    /// only its local route if \p localOnly (interface down).
+    void AddAddressRoutes(uint32_t interface,
+                          const Ipv4InterfaceAddress& address,
+                          bool localOnly = false);
     /// Remove them again (the local route only if \p withLocal).
     void RemoveAddressRoutes(uint32_t interface,
                              const Ipv4InterfaceAddress& address,
