@@ -24,6 +24,7 @@ def build(bld):
 
     module_test = bld.create_ns3_module_test_library('policy-routing')
     module_test.source = [
+        'test/ipv4-policy-routing-attributes-test-suite.cc',
         'test/ipv4-policy-routing-interfaces-test-suite.cc',
         'test/ipv4-policy-routing-nat-test-suite.cc',
         'test/ipv4-policy-routing-rules-test-suite.cc',
