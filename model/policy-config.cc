@@ -2985,6 +2985,28 @@ PolicyConfigParser::Parse(const std::string& text, const std::string& file) cons
             result.errors.push_back({f.where.file, f.where.line, f.where.column, f.message});
         }
     }
+    // The same note on many lines (a pasted table with "proto bgp" on every route): keep
+    // the first and say how often it came.
+    std::map<std::string, std::pair<std::size_t, std::size_t>> seen; // message -> (index, n)
+    std::vector<ConfigNote> unique;
+    for (const ConfigNote& n : result.notes)
+    {
+        auto [it, fresh] = seen.emplace(n.message, std::make_pair(unique.size(), 0));
+        if (fresh)
+        {
+            unique.push_back(n);
+        }
+        it->second.second++;
+    }
+    for (const auto& [message, where] : seen)
+    {
+        if (where.second > 1)
+        {
+            unique[where.first].message += " (and " + std::to_string(where.second - 1) +
+                                           (where.second == 2 ? " more time)" : " more times)");
+        }
+    }
+    result.notes = std::move(unique);
     // Lexical errors come first from Lex(); put everything in text order.
     std::stable_sort(result.errors.begin(),
                      result.errors.end(),
