@@ -7,6 +7,7 @@
 #include "policy-routing-compat.h"
 
 #include "ns3/boolean.h"
+#include "ns3/buffer.h"
 #include "ns3/enum.h"
 #include "ns3/icmpv4.h"
 #include "ns3/ipv4-route.h"
@@ -20,6 +21,7 @@
 #include "ns3/udp-header.h"
 #include "ns3/uinteger.h"
 
+#include <initializer_list>
 #include <iomanip>
 #include <sstream>
 
@@ -105,42 +107,87 @@ ReadPorts(Ptr<const Packet> p, uint8_t protocol, bool firstFragment)
     return ports;
 }
 
+/// RFC 1624 (eqn. 3) incremental update of an Internet checksum: HC' = ~(~HC + ~m + m') for
+/// every 16-bit word m replaced by m'.
+uint16_t
+AdjustChecksum(uint16_t checksum, std::initializer_list<std::pair<uint16_t, uint16_t>> changes)
+{
+    uint32_t sum = static_cast<uint16_t>(~checksum);
+    for (const auto& [before, after] : changes)
+    {
+        sum += static_cast<uint16_t>(~before);
+        sum += after;
+    }
+    while (sum >> 16)
+    {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    return static_cast<uint16_t>(~sum);
+}
+
 /**
- * Rewrite the transport header of \p p (which starts with it) after an address change:
- * set the source and/or destination port (or echo id) and refresh the checksum for the new
- * (src, dst) pseudo-header when checksums are on.
+ * Rewrite the transport header of \p p (which starts with it) after an address change from
+ * \p before to \p after: set the source and/or destination port (or echo id) and keep the
+ * checksum right. Only a first fragment carries the transport header; other fragments are
+ * returned unchanged.
  */
 Ptr<Packet>
 RewriteTransport(Ptr<const Packet> p,
-                 uint8_t protocol,
-                 Ipv4Address src,
-                 Ipv4Address dst,
+                 const Ipv4Header& before,
+                 const Ipv4Header& after,
                  std::optional<uint16_t> srcPort,
                  std::optional<uint16_t> dstPort)
 {
     Ptr<Packet> copy = p->Copy();
+    const uint8_t protocol = after.GetProtocol();
+    if (after.GetFragmentOffset() != 0)
+    {
+        return copy;
+    }
     if (protocol == PROTO_UDP && copy->GetSize() >= 8)
     {
+        // The header may be that of a fragmented datagram, so neither its length nor its
+        // checksum can be computed from this packet: keep the length and update the checksum
+        // incrementally (0 means "no checksum" and stays 0). A deserialized UdpHeader would
+        // write its old checksum back and its length 8 bytes short, so the new header is
+        // deserialized from the new bytes, its length forced.
+        uint8_t raw[8];
+        copy->CopyData(raw, 8);
         UdpHeader old;
         copy->RemoveHeader(old);
-        // A fresh header: a deserialized UdpHeader keeps the old checksum (written back
-        // verbatim) and re-serializes its length field as the payload size, 8 bytes short.
+        const uint16_t sport = srcPort.value_or(old.GetSourcePort());
+        const uint16_t dport = dstPort.value_or(old.GetDestinationPort());
+        const uint16_t length = static_cast<uint16_t>((raw[4] << 8) | raw[5]);
+        uint16_t checksum = static_cast<uint16_t>((raw[6] << 8) | raw[7]);
+        if (checksum != 0)
+        {
+            const uint32_t s0 = before.GetSource().Get();
+            const uint32_t s1 = after.GetSource().Get();
+            const uint32_t d0 = before.GetDestination().Get();
+            const uint32_t d1 = after.GetDestination().Get();
+            checksum = AdjustChecksum(checksum,
+                                      {{uint16_t(s0 >> 16), uint16_t(s1 >> 16)},
+                                       {uint16_t(s0), uint16_t(s1)},
+                                       {uint16_t(d0 >> 16), uint16_t(d1 >> 16)},
+                                       {uint16_t(d0), uint16_t(d1)},
+                                       {old.GetSourcePort(), sport},
+                                       {old.GetDestinationPort(), dport}});
+            checksum = checksum == 0 ? 0xffff : checksum; // RFC 768: computed 0 is sent as ~0
+        }
+        const uint8_t bytes[8] = {uint8_t(sport >> 8),
+                                  uint8_t(sport),
+                                  uint8_t(dport >> 8),
+                                  uint8_t(dport),
+                                  raw[4],
+                                  raw[5],
+                                  uint8_t(checksum >> 8),
+                                  uint8_t(checksum)};
+        Buffer buffer;
+        buffer.AddAtStart(8);
+        buffer.Begin().Write(bytes, 8);
         UdpHeader h;
-        h.SetSourcePort(old.GetSourcePort());
-        h.SetDestinationPort(old.GetDestinationPort());
-        if (srcPort)
-        {
-            h.SetSourcePort(*srcPort);
-        }
-        if (dstPort)
-        {
-            h.SetDestinationPort(*dstPort);
-        }
-        if (Node::ChecksumEnabled())
-        {
-            h.EnableChecksums();
-            h.InitializeChecksum(src, dst, PROTO_UDP);
-        }
+        h.Deserialize(buffer.Begin());
+        h.ForcePayloadSize(length);
         copy->AddHeader(h);
     }
     else if (protocol == PROTO_TCP && copy->GetSize() >= 20)
@@ -157,8 +204,9 @@ RewriteTransport(Ptr<const Packet> p,
         }
         if (Node::ChecksumEnabled())
         {
+            // Recomputed over this segment: right unless the segment was fragmented.
             h.EnableChecksums();
-            h.InitializeChecksum(src, dst, PROTO_TCP);
+            h.InitializeChecksum(after.GetSource(), after.GetDestination(), PROTO_TCP);
         }
         copy->AddHeader(h);
     }
@@ -438,6 +486,7 @@ Ipv4PolicyRouting::DoDispose()
     NS_LOG_FUNCTION(this);
     m_ipv4 = nullptr;
     m_masq.Clear();
+    m_masqFragments.clear();
     m_parked.clear();
     m_logged.clear();
     m_lastIcmp.clear();
@@ -1070,7 +1119,28 @@ Ipv4PolicyRouting::Demasquerade(Ptr<Packet>& packet, Ipv4Header& header)
     }
     ConfigureMasquerade();
     const uint8_t protocol = header.GetProtocol();
-    const Ports ports = ReadPorts(packet, protocol, header.GetFragmentOffset() == 0);
+    const FragmentKey fragmentKey{protocol,
+                                  header.GetSource().Get(),
+                                  header.GetDestination().Get(),
+                                  header.GetIdentification()};
+    if (header.GetFragmentOffset() != 0)
+    {
+        // A later fragment has no ports: it goes where its first fragment went.
+        auto f = m_masqFragments.find(fragmentKey);
+        if (f == m_masqFragments.end())
+        {
+            return false;
+        }
+        const Ipv4Header before = header;
+        header.SetDestination(Ipv4Address(f->second.first));
+        if (header.IsLastFragment())
+        {
+            m_masqFragments.erase(f);
+        }
+        m_translateTrace(before, header, TRANSLATE_DEMASQ);
+        return true;
+    }
+    const Ports ports = ReadPorts(packet, protocol, true);
     if (protocol == PROTO_ICMP &&
         !(ports.echo && ports.icmpType == Icmpv4Header::ICMPV4_ECHO_REPLY))
     {
@@ -1091,13 +1161,23 @@ Ipv4PolicyRouting::Demasquerade(Ptr<Packet>& packet, Ipv4Header& header)
     const Ipv4Header before = header;
     header.SetDestination(Ipv4Address(m->insideAddress));
     packet = RewriteTransport(packet,
-                              protocol,
-                              header.GetSource(),
-                              header.GetDestination(),
+                              before,
+                              header,
                               std::nullopt,
                               ports.valid ? std::optional<uint16_t>(m->insidePort) : std::nullopt);
     NS_LOG_LOGIC("de-masquerade " << before.GetDestination() << ":" << outsidePort << " -> "
                                   << header.GetDestination() << ":" << m->insidePort);
+    if (!header.IsLastFragment())
+    {
+        // The first fragment of a fragmented reply: remember where the others go (forgotten
+        // after the last one, or after the reassembly timeout if it never comes).
+        const Time now = Simulator::Now();
+        for (auto it = m_masqFragments.begin(); it != m_masqFragments.end();)
+        {
+            it = now - it->second.second > Seconds(30) ? m_masqFragments.erase(it) : std::next(it);
+        }
+        m_masqFragments[fragmentKey] = {m->insideAddress, now};
+    }
     m_translateTrace(before, header, TRANSLATE_DEMASQ);
     return true;
 }
@@ -1113,33 +1193,27 @@ Ipv4PolicyRouting::TranslateOutbound(const PolicyDecision& d,
     {
         const Ipv4Header before = header;
         header.SetDestination(Ipv4Address(d.newDestination));
-        packet = RewriteTransport(packet,
-                                  protocol,
-                                  header.GetSource(),
-                                  header.GetDestination(),
-                                  std::nullopt,
-                                  std::nullopt);
+        packet = RewriteTransport(packet, before, header, std::nullopt, std::nullopt);
         m_translateTrace(before, header, TRANSLATE_DNAT);
     }
     if (d.translateSource)
     {
         const Ipv4Header before = header;
         header.SetSource(Ipv4Address(d.newSource));
-        packet = RewriteTransport(packet,
-                                  protocol,
-                                  header.GetSource(),
-                                  header.GetDestination(),
-                                  std::nullopt,
-                                  std::nullopt);
+        packet = RewriteTransport(packet, before, header, std::nullopt, std::nullopt);
         m_translateTrace(before, header, TRANSLATE_SNAT);
     }
     if (d.masquerade)
     {
         const Ipv4Header before = header;
         const Ports ports = ReadPorts(packet, protocol, header.GetFragmentOffset() == 0);
-        if (protocol == PROTO_ICMP && !(ports.echo && ports.icmpType == Icmpv4Header::ICMPV4_ECHO))
+        if ((protocol == PROTO_ICMP &&
+             !(ports.echo && ports.icmpType == Icmpv4Header::ICMPV4_ECHO)) ||
+            header.GetFragmentOffset() != 0)
         {
-            // Only echo requests open a mapping; other ICMP leaves with the address rewritten.
+            // Only echo requests open a mapping; other ICMP leaves with the address rewritten,
+            // and so do the later fragments of a datagram (no ports: its first fragment has
+            // the mapping).
             header.SetSource(ChooseSource(d, header.GetDestination()));
             m_translateTrace(before, header, TRANSLATE_MASQ);
             return true;
@@ -1163,9 +1237,8 @@ Ipv4PolicyRouting::TranslateOutbound(const PolicyDecision& d,
         header.SetSource(outside);
         packet =
             RewriteTransport(packet,
-                             protocol,
-                             header.GetSource(),
-                             header.GetDestination(),
+                             before,
+                             header,
                              ports.valid ? std::optional<uint16_t>(m->outsidePort) : std::nullopt,
                              std::nullopt);
         NS_LOG_LOGIC("masquerade " << before.GetSource() << ":" << insidePort << " -> " << outside

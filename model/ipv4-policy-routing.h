@@ -425,6 +425,11 @@ class Ipv4PolicyRouting : public Ipv4RoutingProtocol
     Time m_masqTimeout;
 
     MasqueradeTable m_masq;
+    /// (protocol, source, destination, identification) of a fragmented reply to a
+    /// masqueraded flow
+    using FragmentKey = std::tuple<uint8_t, uint32_t, uint32_t, uint16_t>;
+    /// where the later fragments of a de-masqueraded first fragment go: (inside address, time)
+    std::map<FragmentKey, std::pair<uint32_t, Time>> m_masqFragments;
     std::map<uint32_t, Time> m_lastIcmp; //!< per destination of ICMP errors
     std::set<std::tuple<uint32_t, uint32_t, uint8_t, uint32_t>> m_logged; //!< LOG: flows seen
     std::vector<std::pair<uint32_t, RouteEntry>> m_parked; //!< (class, node) parked on down

@@ -338,6 +338,91 @@ class MasqueradeUdpTestCase : public TestCase
 
 /**
  * \ingroup policy-routing-tests
+ * Translation of datagrams that reach the router in fragments, both ways (the links of H1
+ * and O have an MTU of 1000): only the first fragment carries the UDP header, so the header
+ * must be rewritten without recomputing length and checksum from that fragment alone, and
+ * the other fragments must follow it (for masquerade replies: to the same inside host). The
+ * receivers reassemble the datagrams and their stacks verify the checksums (when on).
+ */
+class TranslateFragmentsTestCase : public TestCase
+{
+  public:
+    TranslateFragmentsTestCase(bool masquerade, bool checksums)
+        : TestCase(std::string("fragmented datagram through ") +
+                   (masquerade ? "masquerade" : "static NAT") +
+                   (checksums ? ", checksums on" : "")),
+          m_masquerade(masquerade),
+          m_checksums(checksums)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        ChecksumScope checksums(m_checksums);
+        NatNet t;
+        Ipv4PolicyRoutingHelper h;
+        if (m_masquerade)
+        {
+            h.AddRule(t.r, PolicyRuleSpec().From("10.1.0.0/24").Lookup(CLASS_MAIN).Masquerade());
+        }
+        else
+        {
+            h.AddRule(t.r,
+                      PolicyRuleSpec()
+                          .From("10.1.0.0/24")
+                          .Lookup(CLASS_MAIN)
+                          .Nat(Ipv4Address("198.51.100.0")));
+            t.R()->AddNatRoute(Ipv4Address("198.51.100.0"),
+                               Ipv4Mask("255.255.255.0"),
+                               Ipv4Address("10.1.0.0"));
+        }
+        // Both ways in fragments: H1's and O's links have an MTU of 1000.
+        DynamicCast<SimpleNetDevice>(t.h1->GetObject<Ipv4>()->GetNetDevice(1))->SetMtu(1000);
+        DynamicCast<SimpleNetDevice>(t.o->GetObject<Ipv4>()->GetNetDevice(1))->SetMtu(1000);
+        std::vector<Datagram> atEcho;
+        Udp::EchoServer(t.o, 7, &atEcho);
+        std::vector<Datagram> replies;
+        // 0.5 s apart: a reply in three fragments fills O's ARP queue (3 packets) while it
+        // resolves R's address; a second one right behind it would be dropped there.
+        Ptr<Socket> c = Udp::Client(t.h1, 5000, &replies, nullptr);
+        TestNetwork::SendAt(Seconds(1), c, "192.0.2.2", 7, 2500);
+        TestNetwork::SendAt(Seconds(1.5), c, "192.0.2.2", 7, 2500);
+        TestNetwork::Run();
+
+        const std::string outside = m_masquerade ? "192.0.2.1" : "198.51.100.2";
+        std::size_t fragments = 0;
+        for (const WirePacket& w : UdpFrom(t.atO, outside))
+        {
+            ++fragments;
+            if (w.srcPort != 0)
+            {
+                NS_TEST_EXPECT_MSG_EQ(w.udpLength,
+                                      2508,
+                                      "the first fragment: the datagram's length");
+                NS_TEST_EXPECT_MSG_EQ(w.srcPort, (m_masquerade ? 61000 : 5000), "its port");
+            }
+        }
+        NS_TEST_EXPECT_MSG_EQ(fragments, 6, "three fragments per datagram, all translated");
+        PR_TEST_REQUIRE_MSG_EQ(atEcho.size(), 2, "O reassembled and accepted both datagrams");
+        NS_TEST_EXPECT_MSG_EQ(atEcho[0].size, 2500, "whole");
+        NS_TEST_EXPECT_MSG_EQ(atEcho[0].from, Ipv4Address(outside.c_str()), "translated");
+        NS_TEST_EXPECT_MSG_EQ(replies.size(), 2, "and the replies came back, also in fragments");
+        std::size_t back = 0;
+        for (const WirePacket& w : UdpFrom(t.atH1, "192.0.2.2"))
+        {
+            NS_TEST_EXPECT_MSG_EQ(w.dst, Ipv4Address("10.1.0.2"), "every fragment translated");
+            ++back;
+        }
+        NS_TEST_EXPECT_MSG_EQ(back, 6, "three fragments per reply");
+    }
+
+    bool m_masquerade;
+    bool m_checksums;
+};
+
+/**
+ * \ingroup policy-routing-tests
  * MASQUERADE with ICMP echo: two inside hosts ping O with the same identifier; O sees two
  * identifiers on R's address, and each host gets its replies with its own identifier.
  */
@@ -638,6 +723,10 @@ class Ipv4PolicyRoutingNatTestSuite : public TestSuite
         AddTestCase(new StaticNatTestCase(true, true));
         AddTestCase(new MasqueradeUdpTestCase(false));
         AddTestCase(new MasqueradeUdpTestCase(true));
+        AddTestCase(new TranslateFragmentsTestCase(true, false));
+        AddTestCase(new TranslateFragmentsTestCase(true, true));
+        AddTestCase(new TranslateFragmentsTestCase(false, false));
+        AddTestCase(new TranslateFragmentsTestCase(false, true));
         AddTestCase(new MasqueradeIcmpTestCase(false));
         AddTestCase(new MasqueradeIcmpTestCase(true));
         AddTestCase(new MasqueradeTcpTestCase(false));
