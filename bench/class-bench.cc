@@ -386,6 +386,7 @@ struct WhatIf
 {
     std::map<int, ns3::LpmIndex> byGroup; //!< value = group id, by direct bits
     ns3::LpmIndex byNextHop;              //!< value = next hop index
+    ns3::LpmIndex byLengthHop;            //!< value = length << 24 | next hop index
     std::vector<GroupCopy> groups;        //!< the group array
     std::vector<ns3::RouteInfo> infos;    //!< next hops
 };
@@ -418,6 +419,9 @@ WhatIfs(std::size_t n)
             w->groups.push_back({e.prefix, e.length, 0, 1, 0, it->second});
         }
         w->byNextHop.Build(Ranges(sorted, [&hopOf](std::size_t i) { return hopOf[i]; }));
+        w->byLengthHop.Build(Ranges(sorted, [&](std::size_t i) {
+            return (static_cast<uint32_t>(sorted[i].length) << 24) | hopOf[i];
+        }));
     }
     return *w;
 }
@@ -677,6 +681,37 @@ BM_WhatIfNextHopIndex(benchmark::State& state, std::size_t n)
     state.counters["nodes"] = static_cast<double>(w.byNextHop.GetNodeCount());
     state.counters["leaves"] = static_cast<double>(w.byNextHop.GetLeafCount());
     Store().values["what-if-bytes/" + key] = static_cast<double>(w.byNextHop.MemoryBytes());
+}
+
+/// What-if: the engine's fast path without the group read. For a prefix with a single TOS-0
+/// node the leaf holds its length and an interned (information, metric) index: the whole
+/// ClassLookup follows (prefix = dst & mask(length), TOS 0) from the leaf and a small, cached
+/// table. (Prefixes with several nodes or TOS nodes would keep group-id leaves, flagged; the
+/// generated table has none.)
+void
+BM_WhatIfLeafEntry(benchmark::State& state, std::size_t n)
+{
+    const WhatIf& w = WhatIfs(n);
+    const std::string key = "what-if/leaf-entry/direct-18/" + SizeName(n);
+    TimeLookups(state, key, Destinations(n), ENGINE_BATCH, [&w](uint32_t d) {
+        const uint32_t v = w.byLengthHop.Lookup(d);
+        ns3::ClassLookup r;
+        if (v != ns3::LpmIndex::NONE)
+        {
+            const unsigned length = v >> 24;
+            r.status = ns3::ClassLookup::MATCH;
+            r.length = static_cast<uint8_t>(length);
+            r.prefix = length ? d & (~0U << (32 - length)) : 0;
+            r.info = &w.infos[v & 0xffffff];
+        }
+        benchmark::DoNotOptimize(r);
+        return r.info ? r.info->gateway : 0U;
+    });
+    state.counters["index_bytes/prefix"] =
+        static_cast<double>(w.byLengthHop.MemoryBytes()) / static_cast<double>(n);
+    state.counters["nodes"] = static_cast<double>(w.byLengthHop.GetNodeCount());
+    state.counters["leaves"] = static_cast<double>(w.byLengthHop.GetLeafCount());
+    Store().values["what-if-bytes/" + key] = static_cast<double>(w.byLengthHop.MemoryBytes());
 }
 
 /// Baseline of the TOS slow path: the same destinations, TOS 0, in the table without TOS
@@ -1024,6 +1059,14 @@ PrintSummary()
             Ns(MedianOf(k)).c_str(),
             value("what-if-bytes/" + k) / static_cast<double>(g_big));
     }
+    {
+        const std::string k = "what-if/leaf-entry/direct-18/" + big;
+        std::printf("  what-if: leaves = (length, info) for 1-node prefixes,\n"
+                    "           full ClassLookup without the group read        %s   (%.1f "
+                    "B/prefix)\n",
+                    Ns(MedianOf(k)).c_str(),
+                    value("what-if-bytes/" + k) / static_cast<double>(g_big));
+    }
 
     double load[3] = {-1, -1, -1};
     if (getloadavg(load, 3) == 3)
@@ -1113,6 +1156,8 @@ bench::BenchRegistrar g_class("class", [](const bench::Mode& m) {
         [](benchmark::State& s) { BM_WhatIfGroupIndex(s, g_big, 18, true); });
     reg("what-if/nexthop-index+info/direct-18/" + big,
         [](benchmark::State& s) { BM_WhatIfNextHopIndex(s, g_big); });
+    reg("what-if/leaf-entry/direct-18/" + big,
+        [](benchmark::State& s) { BM_WhatIfLeafEntry(s, g_big); });
     reg("class/lookup-dependent/" + big, [](benchmark::State& s) { BM_EngineLatency(s, g_big); });
     for (auto alg : {LookupAlgorithm::LINUX,
                      LookupAlgorithm::RFC1812,
