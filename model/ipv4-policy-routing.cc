@@ -298,6 +298,117 @@ ModernGatewayInterface(const PolicyDatabase& db, uint32_t gateway, uint32_t clas
     return found->info.interface;
 }
 
+/// An ICMP error message (destination unreachable, time exceeded) and the datagram it quotes.
+struct IcmpError
+{
+    bool valid{false}; //!< the packet is such a message
+    uint8_t type{0};   //!< ICMP type
+    uint8_t code{0};   //!< ICMP code
+    uint16_t mtu{0};   //!< next-hop MTU (destination unreachable)
+    Ipv4Header quoted; //!< the quoted datagram's header
+    uint8_t data[8]{}; //!< its first 8 bytes (ports, echo identifier)
+};
+
+/// \return the ICMP error in \p p (which starts with the ICMP header), if it is one
+IcmpError
+ReadIcmpError(Ptr<const Packet> p)
+{
+    IcmpError e;
+    if (!p || p->GetSize() < 4 + 4 + 20 + 8)
+    {
+        return e;
+    }
+    Ptr<Packet> copy = p->Copy();
+    Icmpv4Header icmp;
+    copy->RemoveHeader(icmp);
+    e.type = icmp.GetType();
+    e.code = icmp.GetCode();
+    if (e.type == Icmpv4Header::ICMPV4_DEST_UNREACH)
+    {
+        Icmpv4DestinationUnreachable u;
+        copy->RemoveHeader(u);
+        e.quoted = u.GetHeader();
+        u.GetData(e.data);
+        e.mtu = u.GetNextHopMtu();
+        e.valid = true;
+    }
+    else if (e.type == Icmpv4Header::ICMPV4_TIME_EXCEEDED)
+    {
+        Icmpv4TimeExceeded t;
+        copy->RemoveHeader(t);
+        e.quoted = t.GetHeader();
+        t.GetData(e.data);
+        e.valid = true;
+    }
+    return e;
+}
+
+/// \return the ICMP error message \p e
+Ptr<Packet>
+WriteIcmpError(IcmpError e)
+{
+    Ptr<Packet> msg = Create<Packet>();
+    if (Node::ChecksumEnabled())
+    {
+        e.quoted.EnableChecksum();
+    }
+    if (e.type == Icmpv4Header::ICMPV4_DEST_UNREACH)
+    {
+        Icmpv4DestinationUnreachable u;
+        u.SetNextHopMtu(e.mtu);
+        u.SetHeader(e.quoted);
+        u.SetData(Create<Packet>(e.data, 8));
+        msg->AddHeader(u);
+    }
+    else
+    {
+        Icmpv4TimeExceeded t;
+        t.SetHeader(e.quoted);
+        t.SetData(Create<Packet>(e.data, 8));
+        msg->AddHeader(t);
+    }
+    Icmpv4Header icmp;
+    icmp.SetType(e.type);
+    icmp.SetCode(e.code);
+    if (Node::ChecksumEnabled())
+    {
+        icmp.EnableChecksum();
+    }
+    msg->AddHeader(icmp);
+    return msg;
+}
+
+/**
+ * Static NAT of an ICMP error (2.1 ip_nat_dumb): when its destination was translated from
+ * \p from to \p to, the datagram it quotes was sent by that address (its source changes);
+ * when its source was, the quoted datagram was sent to it (its destination changes).
+ */
+void
+NatIcmpError(Ptr<Packet>& packet, const Ipv4Header& before, const Ipv4Header& after)
+{
+    if (after.GetProtocol() != PROTO_ICMP || after.GetFragmentOffset() != 0)
+    {
+        return;
+    }
+    IcmpError e = ReadIcmpError(packet);
+    if (!e.valid)
+    {
+        return;
+    }
+    if (before.GetDestination() != after.GetDestination() &&
+        e.quoted.GetSource() == before.GetDestination())
+    {
+        e.quoted.SetSource(after.GetDestination());
+        packet = WriteIcmpError(e);
+    }
+    else if (before.GetSource() != after.GetSource() &&
+             e.quoted.GetDestination() == before.GetSource())
+    {
+        e.quoted.SetDestination(after.GetSource());
+        packet = WriteIcmpError(e);
+    }
+}
+
 } // namespace
 
 TypeId
@@ -1141,6 +1252,10 @@ Ipv4PolicyRouting::Demasquerade(Ptr<Packet>& packet, Ipv4Header& header)
         return true;
     }
     const Ports ports = ReadPorts(packet, protocol, true);
+    if (protocol == PROTO_ICMP && IsIcmpError(ports.icmpType))
+    {
+        return DemasqueradeIcmpError(packet, header);
+    }
     if (protocol == PROTO_ICMP &&
         !(ports.echo && ports.icmpType == Icmpv4Header::ICMPV4_ECHO_REPLY))
     {
@@ -1183,6 +1298,55 @@ Ipv4PolicyRouting::Demasquerade(Ptr<Packet>& packet, Ipv4Header& header)
 }
 
 bool
+Ipv4PolicyRouting::DemasqueradeIcmpError(Ptr<Packet>& packet, Ipv4Header& header)
+{
+    // Linux ip_fw_demasq_icmp: an error about a datagram R masqueraded quotes R's address and
+    // masquerade port (or echo identifier); it goes to the inside host, quoting its own.
+    IcmpError e = ReadIcmpError(packet);
+    if (!e.valid || e.quoted.GetSource() != header.GetDestination() ||
+        e.quoted.GetFragmentOffset() != 0)
+    {
+        return false;
+    }
+    const uint8_t quoted = e.quoted.GetProtocol();
+    std::size_t at = 0; // where the port (or identifier) is in the quoted bytes
+    uint16_t remotePort = 0;
+    if (quoted == PROTO_UDP || quoted == PROTO_TCP)
+    {
+        remotePort = static_cast<uint16_t>((e.data[2] << 8) | e.data[3]);
+    }
+    else if (quoted == PROTO_ICMP && e.data[0] == Icmpv4Header::ICMPV4_ECHO)
+    {
+        at = 4;
+    }
+    else
+    {
+        return false;
+    }
+    const uint16_t port = static_cast<uint16_t>((e.data[at] << 8) | e.data[at + 1]);
+    auto m = m_masq.Inbound(quoted,
+                            e.quoted.GetSource().Get(),
+                            port,
+                            e.quoted.GetDestination().Get(),
+                            remotePort,
+                            Simulator::Now().GetNanoSeconds());
+    if (!m)
+    {
+        return false;
+    }
+    const Ipv4Header before = header;
+    header.SetDestination(Ipv4Address(m->insideAddress));
+    e.quoted.SetSource(Ipv4Address(m->insideAddress));
+    e.data[at] = static_cast<uint8_t>(m->insidePort >> 8);
+    e.data[at + 1] = static_cast<uint8_t>(m->insidePort);
+    packet = WriteIcmpError(e);
+    NS_LOG_LOGIC("de-masquerade ICMP " << unsigned(e.type) << "/" << unsigned(e.code) << " to "
+                                       << header.GetDestination());
+    m_translateTrace(before, header, TRANSLATE_DEMASQ);
+    return true;
+}
+
+bool
 Ipv4PolicyRouting::TranslateOutbound(const PolicyDecision& d,
                                      uint32_t outInterface,
                                      Ptr<Packet>& packet,
@@ -1194,6 +1358,7 @@ Ipv4PolicyRouting::TranslateOutbound(const PolicyDecision& d,
         const Ipv4Header before = header;
         header.SetDestination(Ipv4Address(d.newDestination));
         packet = RewriteTransport(packet, before, header, std::nullopt, std::nullopt);
+        NatIcmpError(packet, before, header);
         m_translateTrace(before, header, TRANSLATE_DNAT);
     }
     if (d.translateSource)
@@ -1201,6 +1366,7 @@ Ipv4PolicyRouting::TranslateOutbound(const PolicyDecision& d,
         const Ipv4Header before = header;
         header.SetSource(Ipv4Address(d.newSource));
         packet = RewriteTransport(packet, before, header, std::nullopt, std::nullopt);
+        NatIcmpError(packet, before, header);
         m_translateTrace(before, header, TRANSLATE_SNAT);
     }
     if (d.masquerade)

@@ -402,6 +402,10 @@ class Ipv4PolicyRouting : public Ipv4RoutingProtocol
     /// If (packet, header) is a reply to a masqueraded flow, restore its destination.
     bool Demasquerade(Ptr<Packet>& packet, Ipv4Header& header);
 
+    /// If (packet, header) is an ICMP error about a masqueraded datagram, send it to the
+    /// inside host with the quoted datagram restored.
+    bool DemasqueradeIcmpError(Ptr<Packet>& packet, Ipv4Header& header);
+
     /// \return true if this protocol is the node's top-level routing protocol
     bool IsTopLevel() const;
 

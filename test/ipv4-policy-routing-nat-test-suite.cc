@@ -487,6 +487,69 @@ class MasqueradeIcmpTestCase : public TestCase
 
 /**
  * \ingroup policy-routing-tests
+ * ICMP errors about translated datagrams reach the inside host: O has no socket on port 9 and
+ * answers port unreachable to the address it saw (R's, or the NAT address); R translates the
+ * error's destination and the datagram it quotes back (as Linux ip_masq and ip_nat_dumb did),
+ * so H1's socket learns about it.
+ */
+class TranslateIcmpErrorTestCase : public TestCase
+{
+  public:
+    explicit TranslateIcmpErrorTestCase(bool masquerade)
+        : TestCase(std::string("ICMP errors back through ") +
+                   (masquerade ? "masquerade" : "static NAT")),
+          m_masquerade(masquerade)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        NatNet t;
+        Ipv4PolicyRoutingHelper h;
+        if (m_masquerade)
+        {
+            h.AddRule(t.r, PolicyRuleSpec().From("10.1.0.0/24").Lookup(CLASS_MAIN).Masquerade());
+        }
+        else
+        {
+            h.AddRule(t.r,
+                      PolicyRuleSpec()
+                          .From("10.1.0.2/32")
+                          .Lookup(CLASS_MAIN)
+                          .Nat(Ipv4Address("198.51.100.7")));
+            t.R()->AddNatRoute(Ipv4Address("198.51.100.7"),
+                               Ipv4Mask("255.255.255.255"),
+                               Ipv4Address("10.1.0.2"));
+        }
+        std::vector<IcmpReport> icmp;
+        std::vector<IcmpReport> icmp2;
+        TestNetwork::SendAt(Seconds(1), Udp::Client(t.h1, 5000, nullptr, &icmp), "192.0.2.2", 9);
+        TestNetwork::SendAt(Seconds(2), Udp::Client(t.h1, 5001, nullptr, &icmp2), "192.0.2.2", 9);
+        TestNetwork::Run();
+
+        const std::vector<WirePacket> errors = WireTap::Only(t.atH1, 1);
+        PR_TEST_REQUIRE_MSG_EQ(errors.size(), 2, "both port unreachables reached H1");
+        NS_TEST_EXPECT_MSG_EQ(errors[0].src, Ipv4Address("192.0.2.2"), "from O");
+        NS_TEST_EXPECT_MSG_EQ(errors[0].dst, Ipv4Address("10.1.0.2"), "to H1");
+        NS_TEST_EXPECT_MSG_EQ(unsigned(errors[0].icmpType), 3, "destination unreachable");
+        NS_TEST_EXPECT_MSG_EQ(errors[0].quotedSrc,
+                              Ipv4Address("10.1.0.2"),
+                              "quoting H1's datagram as H1 sent it");
+        NS_TEST_EXPECT_MSG_EQ(errors[0].quotedSrcPort, 5000, "with H1's port");
+        NS_TEST_EXPECT_MSG_EQ(errors[1].quotedSrcPort, 5001, "the second with its own");
+        NS_TEST_EXPECT_MSG_EQ(errors[0].quotedDst, Ipv4Address("192.0.2.2"), "to O");
+        PR_TEST_REQUIRE_MSG_EQ(icmp.size(), 1, "the socket of the first datagram was told");
+        NS_TEST_EXPECT_MSG_EQ(unsigned(icmp[0].code), 3, "port unreachable");
+        NS_TEST_EXPECT_MSG_EQ(icmp[0].from, Ipv4Address("192.0.2.2"), "by O");
+        NS_TEST_EXPECT_MSG_EQ(icmp2.size(), 1, "and the socket of the second, its own error");
+    }
+
+    bool m_masquerade;
+};
+
+/**
+ * \ingroup policy-routing-tests
  * MASQUERADE with TCP: two inside hosts connect from the same port to an echo server; both
  * connections work end to end through the masquerading router.
  */
@@ -729,6 +792,8 @@ class Ipv4PolicyRoutingNatTestSuite : public TestSuite
         AddTestCase(new TranslateFragmentsTestCase(false, true));
         AddTestCase(new MasqueradeIcmpTestCase(false));
         AddTestCase(new MasqueradeIcmpTestCase(true));
+        AddTestCase(new TranslateIcmpErrorTestCase(true));
+        AddTestCase(new TranslateIcmpErrorTestCase(false));
         AddTestCase(new MasqueradeTcpTestCase(false));
         AddTestCase(new MasqueradeTcpTestCase(true));
         AddTestCase(new MasqueradePortRangeTestCase);

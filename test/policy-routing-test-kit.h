@@ -60,16 +60,19 @@ using namespace ns3;
 /// A packet as a receiver's IP layer saw it (before routing and delivery).
 struct WirePacket
 {
-    Ipv4Address src;       //!< IP source
-    Ipv4Address dst;       //!< IP destination
-    uint8_t protocol{0};   //!< IP protocol
-    uint8_t tos{0};        //!< TOS octet
-    uint16_t srcPort{0};   //!< UDP/TCP source port, ICMP echo identifier
-    uint16_t dstPort{0};   //!< UDP/TCP destination port, ICMP echo identifier
-    uint8_t icmpType{0};   //!< ICMP type
-    uint8_t icmpCode{0};   //!< ICMP code
-    uint8_t tcpFlags{0};   //!< TCP flags
-    uint16_t udpLength{0}; //!< the UDP length field (header and payload)
+    Ipv4Address src;           //!< IP source
+    Ipv4Address dst;           //!< IP destination
+    uint8_t protocol{0};       //!< IP protocol
+    uint8_t tos{0};            //!< TOS octet
+    uint16_t srcPort{0};       //!< UDP/TCP source port, ICMP echo identifier
+    uint16_t dstPort{0};       //!< UDP/TCP destination port, ICMP echo identifier
+    uint8_t icmpType{0};       //!< ICMP type
+    uint8_t icmpCode{0};       //!< ICMP code
+    uint8_t tcpFlags{0};       //!< TCP flags
+    uint16_t udpLength{0};     //!< the UDP length field (header and payload)
+    Ipv4Address quotedSrc;     //!< ICMP destination unreachable: source of the quoted datagram
+    Ipv4Address quotedDst;     //!< ICMP destination unreachable: its destination
+    uint16_t quotedSrcPort{0}; //!< ICMP destination unreachable: its source port
     uint32_t interface {
         0
     };                //!< receiving interface
@@ -154,6 +157,16 @@ class WireTap
                     copy->RemoveHeader(echo);
                     w.srcPort = echo.GetIdentifier();
                     w.dstPort = echo.GetIdentifier();
+                }
+                else if (icmp.GetType() == Icmpv4Header::ICMPV4_DEST_UNREACH)
+                {
+                    Icmpv4DestinationUnreachable u;
+                    copy->RemoveHeader(u);
+                    w.quotedSrc = u.GetHeader().GetSource();
+                    w.quotedDst = u.GetHeader().GetDestination();
+                    uint8_t data[8];
+                    u.GetData(data);
+                    w.quotedSrcPort = static_cast<uint16_t>((data[0] << 8) | data[1]);
                 }
             }
         }
