@@ -526,10 +526,17 @@ class TranslateIcmpErrorTestCase : public TestCase
         std::vector<IcmpReport> icmp2;
         TestNetwork::SendAt(Seconds(1), Udp::Client(t.h1, 5000, nullptr, &icmp), "192.0.2.2", 9);
         TestNetwork::SendAt(Seconds(2), Udp::Client(t.h1, 5001, nullptr, &icmp2), "192.0.2.2", 9);
+        // Time exceeded: beyond O (R's default route points to O, O's back to R), a datagram
+        // sent with TTL 2 dies at O, which tells the address it saw.
+        h.AddRoute(t.r, PolicyRouteSpec("default").Via("192.0.2.2").Dev(t.rOut));
+        std::vector<IcmpReport> icmp3;
+        Ptr<Socket> ttl2 = Udp::Client(t.h1, 5002, nullptr, &icmp3);
+        ttl2->SetIpTtl(2);
+        TestNetwork::SendAt(Seconds(3), ttl2, "203.0.113.5", 9);
         TestNetwork::Run();
 
         const std::vector<WirePacket> errors = WireTap::Only(t.atH1, 1);
-        PR_TEST_REQUIRE_MSG_EQ(errors.size(), 2, "both port unreachables reached H1");
+        PR_TEST_REQUIRE_MSG_EQ((errors.size() >= 2), true, "the port unreachables reached H1");
         NS_TEST_EXPECT_MSG_EQ(errors[0].src, Ipv4Address("192.0.2.2"), "from O");
         NS_TEST_EXPECT_MSG_EQ(errors[0].dst, Ipv4Address("10.1.0.2"), "to H1");
         NS_TEST_EXPECT_MSG_EQ(unsigned(errors[0].icmpType), 3, "destination unreachable");
@@ -543,6 +550,9 @@ class TranslateIcmpErrorTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(unsigned(icmp[0].code), 3, "port unreachable");
         NS_TEST_EXPECT_MSG_EQ(icmp[0].from, Ipv4Address("192.0.2.2"), "by O");
         NS_TEST_EXPECT_MSG_EQ(icmp2.size(), 1, "and the socket of the second, its own error");
+        PR_TEST_REQUIRE_MSG_EQ(icmp3.size(), 1, "the time exceeded came back too");
+        NS_TEST_EXPECT_MSG_EQ(unsigned(icmp3[0].type), 11, "time exceeded");
+        NS_TEST_EXPECT_MSG_EQ(icmp3[0].from, Ipv4Address("192.0.2.2"), "from O");
     }
 
     bool m_masquerade;
