@@ -586,6 +586,66 @@ class TracesTestCase : public TestCase
 
 /**
  * \ingroup policy-routing-tests
+ * The route API with packets: a preferred source (PolicyRouteSpec::Src) is the source of R's
+ * own packets; `ip route replace` (Mode REPLACE) moves the default route; AddNetworkRouteTo
+ * and AddSpecialRoute work like the specs.
+ */
+class RouteApiTestCase : public TestCase
+{
+  public:
+    RouteApiTestCase()
+        : TestCase("route API: preferred source, replace, AddNetworkRouteTo, AddSpecialRoute")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        TwoUplinks t;
+        Ipv4PolicyRoutingHelper h;
+        h.AddRoute(
+            t.router,
+            PolicyRouteSpec("203.0.113.20/32").Via("192.0.2.2").Src(Ipv4Address("10.1.0.1")));
+        NS_TEST_EXPECT_MSG_EQ(t.R()->RouteGet(Ipv4Address("203.0.113.20")),
+                              "203.0.113.20 via 192.0.2.2 dev if3 src 10.1.0.1 table 254",
+                              "ip route get shows the preferred source");
+        t.R()->AddNetworkRouteTo(Ipv4Address("203.0.113.100"),
+                                 Ipv4Mask("/32"),
+                                 Ipv4Address("198.51.100.2"),
+                                 4);
+        t.R()->AddSpecialRoute(RouteNodeType::PROHIBIT,
+                               Ipv4Address("203.0.113.40"),
+                               Ipv4Mask("/32"));
+        std::vector<IcmpReport> icmp;
+        std::vector<IcmpReport> icmpR;
+        Ptr<Socket> a = t.net.Sender(t.hostA, 0, &icmp);
+        TestNetwork::SendAt(Seconds(1), t.net.Sender(t.router, 0, &icmpR), "203.0.113.20", 9);
+        TestNetwork::SendAt(Seconds(1.1), a, "203.0.113.100", 9);
+        TestNetwork::SendAt(Seconds(1.2), a, "203.0.113.40", 9);
+        TestNetwork::SendAt(Seconds(1.3), a, "203.0.113.10", 9);
+        // ip route replace default via up2 at 2 s.
+        Ptr<Node> r = t.router;
+        Simulator::Schedule(Seconds(2), [r]() {
+            Ipv4PolicyRoutingHelper().AddRoute(
+                r,
+                PolicyRouteSpec("default").Via("198.51.100.2").Mode(InsertMode::REPLACE));
+        });
+        TestNetwork::SendAt(Seconds(3), a, "203.0.113.10", 9);
+        TestNetwork::Run();
+
+        NS_TEST_EXPECT_MSG_EQ(TwoUplinks::Count(t.atUp1, "203.0.113.20", "10.1.0.1"),
+                              1,
+                              "R's own packet from the preferred source");
+        NS_TEST_EXPECT_MSG_EQ(TwoUplinks::Count(t.atUp2, "203.0.113.100"), 1, "AddNetworkRouteTo");
+        PR_TEST_REQUIRE_MSG_EQ(icmp.size(), 1, "AddSpecialRoute: prohibited");
+        NS_TEST_EXPECT_MSG_EQ(unsigned(icmp[0].code), 13, "3/13");
+        NS_TEST_EXPECT_MSG_EQ(TwoUplinks::Count(t.atUp1, "203.0.113.10"), 1, "before replace");
+        NS_TEST_EXPECT_MSG_EQ(TwoUplinks::Count(t.atUp2, "203.0.113.10"), 1, "after replace");
+    }
+};
+
+/**
+ * \ingroup policy-routing-tests
  * PrintRoutingTable through Ipv4RoutingHelper::PrintRoutingTableAllAt, for each ListingStyle.
  */
 class PrintRoutingTableTestCase : public TestCase
@@ -684,6 +744,7 @@ class Ipv4PolicyRoutingAttributesTestSuite : public TestSuite
         AddTestCase(new EcnOutputTestCase);
         AddTestCase(new TcpConnectTestCase);
         AddTestCase(new TracesTestCase);
+        AddTestCase(new RouteApiTestCase);
         for (const char* s : {"Seed", "Modern", "Both"})
         {
             AddTestCase(new PrintRoutingTableTestCase(s));
