@@ -30,7 +30,9 @@
  *   a-bulk-tos     hostA, UDP 1 Mbit/s, TOS 0x08, 4..8 s            table 100 (TOS), shaped
  * The shaped class shares the shaper's speed: b-tcp gets all of it, then what a-bulk-tos
  * leaves. --mode=Linux runs the driver's tick-based algorithm (doc/shaper.rst), whose
- * quantisation shows at low speeds (try --speed=256kbps --mode=Linux).
+ * quantisation shows at low speeds (try --speed=256kbps --mode=Linux --bulkRate=0). With an
+ * offered load above the speed (a-bulk-tos at 1 Mbit/s into 256 kbit/s) the Linux driver also
+ * shows its starvation under sustained overload (doc/shaper.rst, Linux mode).
  *
  * Output (outDir):
  *   policy-shaper-tables-throughput.csv  time_s,flow,bytes,throughput_bps,shaper_speed_bps,
@@ -41,8 +43,9 @@
  *   policy-shaper-tables-r-<node>-<dev>.pcap  R's eth1 (everything on the link)
  *
  *   policy-shaper-tables [--speed=2Mbps] [--mode=Exact|Linux] [--hz=100] [--segmentSize=1448]
- *                        [--duration=10] [--bin=0.1] [--seed=1] [--run=1] [--outDir=.]
- *                        [--pcap=true]
+ *                        [--bulkRate=1Mbps] [--interactiveRate=0.5Mbps] [--hostBTcp=true]
+ *                        [--duration=10]
+ *                        [--bin=0.1] [--seed=1] [--run=1] [--outDir=.] [--pcap=true]
  */
 
 #include "ns3/applications-module.h"
@@ -168,6 +171,9 @@ main(int argc, char* argv[])
     std::string mode = "Exact";
     uint32_t hz = 100;
     uint32_t segmentSize = 1448;
+    std::string bulkRate = "1Mbps";
+    std::string interactiveRate = "0.5Mbps";
+    bool hostBTcp = true;
     double duration = 10;
     uint32_t seed = 1;
     uint32_t run = 1;
@@ -179,6 +185,11 @@ main(int argc, char* argv[])
     cmd.AddValue("mode", "shaper Mode: Exact or Linux", mode);
     cmd.AddValue("hz", "Linux mode: timer ticks per second (HZ)", hz);
     cmd.AddValue("segmentSize", "TCP segment size (payload bytes)", segmentSize);
+    cmd.AddValue("bulkRate", "rate of a-bulk-tos (UDP, TOS 0x08, shaped); 0: none", bulkRate);
+    cmd.AddValue("interactiveRate",
+                 "rate of a-interactive (UDP, TOS 0x10, unshaped); 0: none",
+                 interactiveRate);
+    cmd.AddValue("hostBTcp", "run b-tcp (host B, TCP bulk, shaped)", hostBTcp);
     cmd.AddValue("duration", "simulated seconds", duration);
     cmd.AddValue("bin", "throughput bin width, seconds", g_bin);
     cmd.AddValue("seed", "random number generator seed", seed);
@@ -284,6 +295,10 @@ main(int argc, char* argv[])
     std::vector<TcpFlow> tcpFlows = {{"a-tcp", hostA, 80, 1}, {"b-tcp", hostB, 81, 2}};
     for (const TcpFlow& f : tcpFlows)
     {
+        if (f.name == "b-tcp" && !hostBTcp)
+        {
+            continue;
+        }
         PacketSinkHelper sink("ns3::TcpSocketFactory",
                               InetSocketAddress(Ipv4Address::GetAny(), f.port));
         ApplicationContainer app = sink.Install(isp);
@@ -305,10 +320,15 @@ main(int argc, char* argv[])
         double stop;
     };
 
-    std::vector<UdpFlowSpec> udpFlows = {{"a-interactive", 0x10, "0.5Mbps", 9000, 1, duration},
-                                         {"a-bulk-tos", 0x08, "1Mbps", 9001, 4, 8}};
+    std::vector<UdpFlowSpec> udpFlows = {
+        {"a-interactive", 0x10, interactiveRate, 9000, 1, duration},
+        {"a-bulk-tos", 0x08, bulkRate, 9001, 4, 8}};
     for (const UdpFlowSpec& f : udpFlows)
     {
+        if (DataRate(f.rate).GetBitRate() == 0)
+        {
+            continue;
+        }
         Ptr<Socket> rx = Socket::CreateSocket(isp, UdpSocketFactory::GetTypeId());
         rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), f.port));
         rx->SetRecvCallback(MakeBoundCallback(&UdpRx, f.name));
@@ -332,21 +352,30 @@ main(int argc, char* argv[])
     std::ofstream tput(outDir + "/policy-shaper-tables-throughput.csv");
     tput << "time_s,flow,bytes,throughput_bps,shaper_speed_bps,class\n";
     std::cout << "shaper " << mode << " at " << speed << " (R's table 100), " << duration
-              << " s; mean throughput at the server:\n";
+              << " s; throughput at the server (payload), mean while the flow was active:\n";
     for (const auto& [flow, cls] : classOf)
     {
         uint64_t totalBytes = 0;
+        int64_t first = -1;
+        int64_t last = -1;
         for (int64_t b = 0; b < bins; ++b)
         {
             const uint64_t bytes = g_flowBytes[flow][b];
             totalBytes += bytes;
+            if (bytes)
+            {
+                first = first < 0 ? b : first;
+                last = b;
+            }
             tput << std::fixed << std::setprecision(3) << b * g_bin << "," << flow << "," << bytes
                  << "," << std::setprecision(0) << bytes * 8 / g_bin << ","
                  << shaper->GetDataRate().GetBitRate() << "," << cls << "\n";
         }
-        std::cout << "  " << std::left << std::setw(14) << flow << " (" << cls
-                  << "): " << std::setprecision(3) << totalBytes * 8 / duration / 1e6
-                  << " Mbit/s\n";
+        const double active = first < 0 ? 0 : (last - first + 1) * g_bin;
+        std::cout << "  " << std::left << std::setw(14) << flow << std::setw(13) << " (" + cls + ")"
+                  << std::right << std::fixed << std::setprecision(3)
+                  << (active > 0 ? totalBytes * 8 / active / 1e6 : 0) << " Mbit/s over "
+                  << std::setprecision(1) << active << " s\n";
     }
     std::ofstream paths(outDir + "/policy-shaper-tables-paths.csv");
     paths << "time_s,tos,path,bytes,throughput_bps\n";
