@@ -21,6 +21,10 @@ option(POLICY_ROUTING_WARNINGS_AS_ERRORS "Treat compiler warnings as errors" ON)
 option(POLICY_ROUTING_ENABLE_ASSERTS "Compile NS_ASSERT checks into the module" OFF)
 
 add_compile_options(-Wall -Wextra -Wno-unused-parameter)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  # Calls between functions of the same shared library need not go through the PLT.
+  add_compile_options(-fno-semantic-interposition)
+endif()
 if(POLICY_ROUTING_WARNINGS_AS_ERRORS)
   add_compile_options(-Werror)
 endif()

@@ -596,6 +596,7 @@ Ipv4PolicyRouting::DoDispose()
 {
     NS_LOG_FUNCTION(this);
     m_ipv4 = nullptr;
+    m_interfaces.clear();
     m_masq.Clear();
     m_masqFragments.clear();
     m_parked.clear();
@@ -836,6 +837,10 @@ Ipv4PolicyRouting::SetIpv4(Ptr<Ipv4> ipv4)
     m_ipv4 = ipv4;
     for (uint32_t i = 0; i < m_ipv4->GetNInterfaces(); ++i)
     {
+        RefreshInterface(i);
+    }
+    for (uint32_t i = 0; i < m_ipv4->GetNInterfaces(); ++i)
+    {
         if (DynamicCast<LoopbackNetDevice>(m_ipv4->GetNetDevice(i)))
         {
             m_db.SetLoopbackInterface(i);
@@ -946,6 +951,7 @@ void
 Ipv4PolicyRouting::NotifyInterfaceUp(uint32_t interface)
 {
     NS_LOG_FUNCTION(this << interface);
+    RefreshInterface(interface);
     if (!m_ipv4)
     {
         return;
@@ -1002,6 +1008,7 @@ void
 Ipv4PolicyRouting::NotifyInterfaceDown(uint32_t interface)
 {
     NS_LOG_FUNCTION(this << interface);
+    RefreshInterface(interface);
     if (!m_ipv4)
     {
         return;
@@ -1018,6 +1025,7 @@ void
 Ipv4PolicyRouting::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress address)
 {
     NS_LOG_FUNCTION(this << interface << address);
+    RefreshInterface(interface);
     if (m_ipv4)
     {
         // fib_add_ifaddr adds the local route before it checks IFF_UP: an address added to a
@@ -1032,6 +1040,7 @@ void
 Ipv4PolicyRouting::NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress address)
 {
     NS_LOG_FUNCTION(this << interface << address);
+    RefreshInterface(interface);
     RemoveAddressRoutes(interface, address, true);
     // Routes shared with the remaining addresses of the interface come back.
     if (m_ipv4 && m_ipv4->IsUp(interface))
@@ -1088,6 +1097,39 @@ Ipv4PolicyRouting::Decide(const FlowKey& key, const Ipv4Header& header) const
     return d;
 }
 
+const Ipv4PolicyRouting::InterfaceState&
+Ipv4PolicyRouting::Interface(uint32_t i) const
+{
+    if (i >= m_interfaces.size() || !m_interfaces[i].device)
+    {
+        RefreshInterface(i);
+        if (i >= m_interfaces.size())
+        {
+            static const InterfaceState none; // no such interface: down, no device
+            return none;
+        }
+    }
+    return m_interfaces[i];
+}
+
+void
+Ipv4PolicyRouting::RefreshInterface(uint32_t i) const
+{
+    if (!m_ipv4 || i >= m_ipv4->GetNInterfaces())
+    {
+        return;
+    }
+    if (m_interfaces.size() <= i)
+    {
+        m_interfaces.resize(i + 1);
+    }
+    InterfaceState& s = m_interfaces[i];
+    s.device = m_ipv4->GetNetDevice(i);
+    s.up = m_ipv4->IsUp(i);
+    s.addresses = m_ipv4->GetNAddresses(i);
+    s.onlyAddress = s.addresses == 1 ? m_ipv4->GetAddress(i, 0).GetLocal() : Ipv4Address::GetZero();
+}
+
 Ipv4Address
 Ipv4PolicyRouting::ChooseSource(const PolicyDecision& d, Ipv4Address dst) const
 {
@@ -1100,8 +1142,12 @@ Ipv4PolicyRouting::ChooseSource(const PolicyDecision& d, Ipv4Address dst) const
         return dst;
     }
     const uint32_t i = d.node.info.interface;
-    if (m_ipv4 && i < m_ipv4->GetNInterfaces() && m_ipv4->GetNAddresses(i) > 0)
+    if (m_ipv4 && i < m_ipv4->GetNInterfaces() && Interface(i).addresses > 0)
     {
+        if (Interface(i).addresses == 1)
+        {
+            return Interface(i).onlyAddress; // what SourceAddressSelection answers then
+        }
         const Ipv4Address toward = d.node.info.gateway ? Ipv4Address(d.node.info.gateway) : dst;
         return m_ipv4->SourceAddressSelection(i, toward);
     }
@@ -1127,7 +1173,7 @@ Ipv4PolicyRouting::MakeRoute(const PolicyDecision& d, Ipv4Address dst, Ipv4Addre
                           : Ipv4Address::GetZero());
     const uint32_t out =
         d.kind == PolicyDecision::LOCAL ? m_db.GetLoopbackInterface() : d.node.info.interface;
-    route->SetOutputDevice(m_ipv4->GetNetDevice(out));
+    route->SetOutputDevice(Interface(out).device);
     return route;
 }
 
@@ -1195,7 +1241,7 @@ Ipv4PolicyRouting::RouteOutput(Ptr<Packet> p,
         d.kind = PolicyDecision::ERROR;
         d.error = RouteError::INVALID;
     }
-    if (d.kind == PolicyDecision::FORWARD && !m_ipv4->IsUp(d.node.info.interface))
+    if (d.kind == PolicyDecision::FORWARD && !Interface(d.node.info.interface).up)
     {
         d.kind = PolicyDecision::ERROR;
         d.error = RouteError::NET_UNREACHABLE;
@@ -1573,7 +1619,7 @@ Ipv4PolicyRouting::RouteInput(Ptr<const Packet> p,
         return true;
     }
 
-    if (d.kind == PolicyDecision::FORWARD && !m_ipv4->IsUp(d.node.info.interface))
+    if (d.kind == PolicyDecision::FORWARD && !Interface(d.node.info.interface).up)
     {
         d.kind = PolicyDecision::ERROR;
         d.error = RouteError::NET_UNREACHABLE;

@@ -412,7 +412,23 @@ class Ipv4PolicyRouting : public Ipv4RoutingProtocol
     /// Park or flush routes through \p interface.
     void HandleInterfaceDown(uint32_t interface);
 
+    /// What the lookups need of an interface, kept current by the Notify* calls (so that a
+    /// lookup makes no calls into Ipv4L3Protocol).
+    struct InterfaceState
+    {
+        Ptr<NetDevice> device;   //!< its device
+        bool up{false};          //!< up
+        uint32_t addresses{0};   //!< number of addresses
+        Ipv4Address onlyAddress; //!< the address when there is exactly one
+    };
+
+    /// \return the cached state of interface \p i
+    const InterfaceState& Interface(uint32_t i) const;
+    /// Read the state of interface \p i from the Ipv4.
+    void RefreshInterface(uint32_t i) const;
+
     Ptr<Ipv4> m_ipv4;
+    mutable std::vector<InterfaceState> m_interfaces;
     PolicyDatabase m_db;
 
     // Attributes.

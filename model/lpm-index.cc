@@ -5,10 +5,53 @@
 #include "lpm-index.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 #include <stdexcept>
+
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 namespace ns3
 {
+
+namespace
+{
+constexpr std::size_t HUGE_PAGE = 2u << 20;
+} // namespace
+
+void*
+IndexAllocate(std::size_t bytes)
+{
+    if (bytes < HUGE_PAGE)
+    {
+        return ::operator new(bytes);
+    }
+    const std::size_t rounded = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void* p = std::aligned_alloc(HUGE_PAGE, rounded);
+    if (!p)
+    {
+        throw std::bad_alloc();
+    }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(p, rounded, MADV_HUGEPAGE); // advice only: failure changes nothing
+#endif
+    return p;
+}
+
+void
+IndexDeallocate(void* p, std::size_t bytes) noexcept
+{
+    if (bytes < HUGE_PAGE)
+    {
+        ::operator delete(p);
+    }
+    else
+    {
+        std::free(p);
+    }
+}
 
 namespace
 {

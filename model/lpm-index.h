@@ -11,8 +11,69 @@
 #include <cstdint>
 #include <vector>
 
+/**
+ * \ingroup policy-routing
+ * Put on a function that walks an LpmIndex: on x86-64 builds without POPCNT (the generic
+ * target distributions build for), compile it twice and let the loader pick the POPCNT
+ * version where the CPU has it. Without the instruction each popcount is a libgcc call.
+ */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__POPCNT__)
+#define POLICY_ROUTING_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define POLICY_ROUTING_POPCNT_CLONES
+#endif
+
 namespace ns3
 {
+
+/// Allocate \p bytes for IndexAllocator (huge-page backed from 2 MiB).
+void* IndexAllocate(std::size_t bytes);
+/// Free what IndexAllocate(\p bytes) returned.
+void IndexDeallocate(void* p, std::size_t bytes) noexcept;
+
+/**
+ * \ingroup policy-routing
+ * An allocator for the index arrays: arrays of 2 MiB and more are 2 MiB-aligned and, on
+ * Linux, advised to be backed by transparent huge pages (madvise mode), so that a lookup in a
+ * full Internet table does not also pay a TLB miss per level. Smaller arrays are plain.
+ */
+template <class T>
+struct IndexAllocator
+{
+    using value_type = T; //!< allocated type
+
+    IndexAllocator() = default;
+
+    /// Converting constructor (allocator requirements).
+    template <class U>
+    IndexAllocator(const IndexAllocator<U>&) noexcept
+    {
+    }
+
+    /// Allocate \p n objects.
+    T* allocate(std::size_t n)
+    {
+        return static_cast<T*>(IndexAllocate(n * sizeof(T)));
+    }
+
+    /// Free what allocate(\p n) returned.
+    void deallocate(T* p, std::size_t n) noexcept
+    {
+        IndexDeallocate(p, n * sizeof(T));
+    }
+
+    template <class U>
+    bool operator==(const IndexAllocator<U>&) const noexcept
+    {
+        return true;
+    }
+
+    template <class U>
+    bool operator!=(const IndexAllocator<U>&) const noexcept
+    {
+        return false;
+    }
+};
 
 /**
  * \ingroup policy-routing
@@ -121,9 +182,9 @@ class LpmIndex
     bool SingleValue(std::size_t& cursor, uint64_t addr, uint64_t end) const;
 
     unsigned m_directBits;
-    std::vector<uint32_t> m_direct;
-    std::vector<Node> m_nodes;
-    std::vector<uint32_t> m_leaves;
+    std::vector<uint32_t, IndexAllocator<uint32_t>> m_direct;
+    std::vector<Node, IndexAllocator<Node>> m_nodes;
+    std::vector<uint32_t, IndexAllocator<uint32_t>> m_leaves;
     const std::vector<Range>* m_ranges; //!< valid during Build only
 };
 

@@ -289,7 +289,12 @@ PolicyDatabase::ChangeStyle(RuleStyle style)
 RouteClass&
 PolicyDatabase::GetClass(uint32_t id)
 {
-    return m_classes[id];
+    auto [it, created] = m_classes.try_emplace(id);
+    if (created)
+    {
+        m_ruleIndexStale = true; // rules may name this class: refresh their class pointers
+    }
+    return it->second;
 }
 
 const RouteClass*
@@ -314,6 +319,7 @@ PolicyDatabase::DeleteClass(uint32_t id)
     {
         return false;
     }
+    m_ruleIndexStale = true;
     if (id == CLASS_LOCAL || id == CLASS_MAIN || id == CLASS_DEFAULT)
     {
         it->second.Clear();
@@ -556,7 +562,7 @@ PolicyDatabase::Scan(const FlowKey& key,
         }
         else
         {
-            const RouteClass* c = FindClass(r.classId);
+            const RouteClass* c = m_ruleClass[i];
             if (!c)
             {
                 step(i, r, LookupStep::CLASS_MISSING);
@@ -630,6 +636,16 @@ PolicyDatabase::Scan(const FlowKey& key,
         return true;
     };
 
+    if (m_ruleIndexStale)
+    {
+        m_ruleIndex.Build(m_rules);
+        m_ruleClass.resize(m_rules.size());
+        for (std::size_t i = 0; i < m_rules.size(); ++i)
+        {
+            m_ruleClass[i] = m_rules[i].LooksUpClass() ? FindClass(m_rules[i].classId) : nullptr;
+        }
+        m_ruleIndexStale = false;
+    }
     bool decided = false;
     if (steps)
     {
@@ -641,11 +657,6 @@ PolicyDatabase::Scan(const FlowKey& key,
     }
     else
     {
-        if (m_ruleIndexStale)
-        {
-            m_ruleIndex.Build(m_rules);
-            m_ruleIndexStale = false;
-        }
         m_ruleIndex.ForEachCandidate(key, [&](uint32_t i) { return decided = process(i); });
     }
     if (decided)

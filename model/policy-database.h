@@ -380,10 +380,11 @@ class PolicyDatabase
     std::vector<PolicyRule> m_rules;
     std::map<uint32_t, RouteClass> m_classes;
     uint32_t m_loopback{ROUTE_NO_INTERFACE};
-    std::size_t m_valveRules{0};         //!< rules with RULE_FLAG_VALVE (skip the reverse lookup
-                                         //!< when there are none)
-    mutable RuleIndex m_ruleIndex;       //!< candidate rules per key
-    mutable bool m_ruleIndexStale{true}; //!< m_ruleIndex must be rebuilt
+    std::size_t m_valveRules{0};   //!< rules with RULE_FLAG_VALVE (skip the reverse lookup
+                                   //!< when there are none)
+    mutable RuleIndex m_ruleIndex; //!< candidate rules per key
+    mutable std::vector<const RouteClass*> m_ruleClass; //!< per rule: its class, if it exists
+    mutable bool m_ruleIndexStale{true}; //!< m_ruleIndex and m_ruleClass must be rebuilt
 };
 
 /// Format an address (host order) as dotted quad.

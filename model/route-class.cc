@@ -42,6 +42,81 @@ AddressString(uint32_t a)
     return buf;
 }
 
+/// A prefix and the value its longest-match ranges get.
+struct PrefixCode
+{
+    uint32_t prefix; //!< prefix
+    uint8_t length;  //!< its length
+    uint32_t code;   //!< value of the addresses it is the longest match for
+};
+
+/**
+ * Sweep prefixes given in (start, length) order, which is containment order, keeping the
+ * chain of open (containing) prefixes on a stack. Each prefix's parent is the top of the stack
+ * when it opens; the partition of the address space into longest-match ranges is emitted as
+ * prefixes open and close.
+ * \param items the prefixes, sorted by (prefix, length)
+ * \param ranges receives the partition (values: codes; LpmIndex::NONE where no prefix)
+ * \param parent receives, per item, the index of the longest shorter item containing it
+ */
+void
+Partition(const std::vector<PrefixCode>& items,
+          std::vector<LpmIndex::Range>& ranges,
+          std::vector<uint32_t>& parent)
+{
+    const std::size_t n = items.size();
+    parent.assign(n, NONE);
+    parent.shrink_to_fit(); // assign keeps the capacity of a once bigger class
+    ranges.clear();
+    ranges.reserve(2 * n + 1);
+    ranges.push_back({0, NONE});
+    auto emit = [&ranges](uint64_t start, uint32_t value) {
+        if (ranges.back().start == start)
+        {
+            ranges.back().value = value;
+            if (ranges.size() >= 2 && ranges[ranges.size() - 2].value == value)
+            {
+                ranges.pop_back();
+            }
+        }
+        else if (ranges.back().value != value)
+        {
+            ranges.push_back({start, value});
+        }
+    };
+
+    struct Open
+    {
+        uint64_t last; //!< last address of the prefix
+        uint32_t item; //!< its index
+    };
+
+    std::vector<Open> stack;
+    auto close = [&]() {
+        const uint64_t end = stack.back().last + 1;
+        stack.pop_back();
+        if (end < (1ULL << 32))
+        {
+            emit(end, stack.empty() ? NONE : items[stack.back().item].code);
+        }
+    };
+    for (uint32_t i = 0; i < n; ++i)
+    {
+        const PrefixCode& p = items[i];
+        while (!stack.empty() && stack.back().last < p.prefix)
+        {
+            close();
+        }
+        parent[i] = stack.empty() ? NONE : stack.back().item;
+        emit(p.prefix, p.code);
+        stack.push_back({LastAddress(p.prefix, p.length), i});
+    }
+    while (!stack.empty())
+    {
+        close();
+    }
+}
+
 } // namespace
 
 const char*
@@ -188,6 +263,11 @@ RouteClass::RouteClass(RouteClass&& o) noexcept
       m_deletedGroups(o.m_deletedGroups),
       m_parent(std::move(o.m_parent)),
       m_index(std::move(o.m_index)),
+      m_fast(std::move(o.m_fast)),
+      m_tosCount(o.m_tosCount),
+      m_tosIndex(std::move(o.m_tosIndex)),
+      m_tosParent(std::move(o.m_tosParent)),
+      m_tosGroups(std::move(o.m_tosGroups)),
       m_stale(o.m_stale),
       m_infos(std::move(o.m_infos)),
       m_infoRefs(std::move(o.m_infoRefs)),
@@ -215,6 +295,11 @@ RouteClass::operator=(RouteClass&& o) noexcept
         m_deletedGroups = o.m_deletedGroups;
         m_parent = std::move(o.m_parent);
         m_index = std::move(o.m_index);
+        m_fast = std::move(o.m_fast);
+        m_tosCount = o.m_tosCount;
+        m_tosIndex = std::move(o.m_tosIndex);
+        m_tosParent = std::move(o.m_tosParent);
+        m_tosGroups = std::move(o.m_tosGroups);
         m_stale = o.m_stale;
         m_infos = std::move(o.m_infos);
         m_infoRefs = std::move(o.m_infoRefs);
@@ -229,6 +314,9 @@ RouteClass::operator=(RouteClass&& o) noexcept
         o.m_multi.clear();
         o.m_freeMulti.clear();
         o.m_parent.clear();
+        o.m_fast.clear();
+        o.m_tosParent.clear();
+        o.m_tosGroups.clear();
         o.m_infos.clear();
         o.m_infoRefs.clear();
         o.m_freeInfos.clear();
@@ -321,6 +409,8 @@ RouteClass::GetSlots(const Group& g) const
 void
 RouteClass::SetSlots(Group& g, const std::vector<Slot>& slots)
 {
+    // The index may hold this prefix's node in its leaves (see Build): rebuild it.
+    m_stale = true;
     if (g.count > 1)
     {
         m_multi[g.payload].clear();
@@ -645,62 +735,58 @@ RouteClass::Build() const
 {
     Flush();
     const std::size_t n = m_groups.size();
-    m_parent.assign(n, NONE);
-    m_parent.shrink_to_fit(); // assign keeps the capacity of a once bigger class
 
-    // Sweep the prefixes in (start, length) order, which is containment order, keeping the
-    // chain of open (containing) prefixes on a stack. Each prefix's parent is the top of the
-    // stack when it opens; the partition of the address space into longest-match ranges is
-    // emitted as prefixes open and close.
-    std::vector<LpmIndex::Range> ranges;
-    ranges.reserve(2 * n + 1);
-    ranges.push_back({0, NONE});
-    auto emit = [&ranges](uint64_t start, uint32_t value) {
-        if (ranges.back().start == start)
-        {
-            ranges.back().value = value;
-            if (ranges.size() >= 2 && ranges[ranges.size() - 2].value == value)
-            {
-                ranges.pop_back();
-            }
-        }
-        else if (ranges.back().value != value)
-        {
-            ranges.push_back({start, value});
-        }
-    };
-
-    struct Open
-    {
-        uint64_t last;
-        uint32_t group;
-    };
-
-    std::vector<Open> stack;
-    auto close = [&]() {
-        const uint64_t end = stack.back().last + 1;
-        stack.pop_back();
-        if (end < (1ULL << 32))
-        {
-            emit(end, stack.empty() ? NONE : stack.back().group);
-        }
-    };
+    // Leaf codes. A prefix whose only node has TOS 0 (most of a real table) is encoded in the
+    // leaf itself: its length and its interned (metric, information) pair, so that a lookup
+    // needs no read of the group array; adjacent prefixes of the same length and next hop then
+    // share their leaves. Other prefixes are encoded by their group index.
+    m_fast.clear();
+    m_tosCount.fill(0);
+    std::unordered_map<uint64_t, uint32_t> fastIndex;
+    std::vector<PrefixCode> items(n);
+    std::vector<PrefixCode> tosItems;
+    m_tosGroups.clear();
     for (uint32_t i = 0; i < n; ++i)
     {
         const Group& g = m_groups[i];
-        while (!stack.empty() && stack.back().last < g.prefix)
+        bool withTos = false;
+        for (const Slot& sl : SlotSpan(*this, g))
         {
-            close();
+            ++m_tosCount[sl.tos >> 1];
+            withTos = withTos || sl.tos != 0;
         }
-        m_parent[i] = stack.empty() ? NONE : stack.back().group;
-        emit(g.prefix, i);
-        stack.push_back({LastAddress(g.prefix, g.length), i});
+        if (withTos)
+        {
+            // The prefixes with TOS nodes get an index of their own (the variant algorithm's
+            // search for the packet's TOS over all matching prefixes).
+            tosItems.push_back({g.prefix, g.length, static_cast<uint32_t>(m_tosGroups.size())});
+            m_tosGroups.push_back(i);
+        }
+        items[i] = {g.prefix, g.length, i};
+        if (g.count == 1 && g.tos == 0)
+        {
+            const uint64_t pair = (static_cast<uint64_t>(g.metric) << 32) | g.payload;
+            auto it = fastIndex.find(pair);
+            if (it == fastIndex.end() && m_fast.size() <= LEAF_FAST_MASK)
+            {
+                it = fastIndex.emplace(pair, static_cast<uint32_t>(m_fast.size())).first;
+                m_fast.push_back(Fast{g.metric, g.payload});
+            }
+            if (it != fastIndex.end())
+            {
+                items[i].code =
+                    LEAF_SIMPLE | (uint32_t(g.length) << LEAF_LENGTH_SHIFT) | it->second;
+            }
+        }
     }
-    while (!stack.empty())
-    {
-        close();
-    }
+    m_fast.shrink_to_fit();
+    m_tosGroups.shrink_to_fit();
+
+    std::vector<LpmIndex::Range> ranges;
+    Partition(items, ranges, m_parent);
     m_index.Build(ranges);
+    Partition(tosItems, ranges, m_tosParent);
+    m_tosIndex.Build(ranges);
     m_stale = false;
 }
 
@@ -717,19 +803,84 @@ RouteClass::Finish(const Group& g, const Slot& s) const
     return r;
 }
 
+template <class Usable>
 ClassLookup
+RouteClass::ExactTos(uint32_t dst, uint8_t tos, Usable usable) const
+{
+    for (uint32_t k = m_tosIndex.Lookup(dst); k != NONE; k = m_tosParent[k])
+    {
+        const Group& g = m_groups[m_tosGroups[k]];
+        for (const Slot& s : SlotSpan(*this, g))
+        {
+            if (s.tos == tos && usable(s))
+            {
+                return Finish(g, s);
+            }
+        }
+    }
+    return ClassLookup();
+}
+
+uint32_t
+RouteClass::GroupOf(uint32_t code, uint32_t dst) const
+{
+    if (code == NONE || !(code & LEAF_SIMPLE))
+    {
+        return code;
+    }
+    const auto length = static_cast<uint8_t>((code >> LEAF_LENGTH_SHIFT) & 0x3f);
+    const uint64_t key = Key(dst & ~HostMask(length), length);
+    auto it =
+        std::lower_bound(m_groups.begin(), m_groups.end(), key, [](const Group& g, uint64_t k) {
+            return GroupKey(g) < k;
+        });
+    return static_cast<uint32_t>(it - m_groups.begin());
+}
+
+POLICY_ROUTING_POPCNT_CLONES ClassLookup
 RouteClass::Lookup(uint32_t dst, uint8_t tos, LookupAlgorithm algorithm, uint32_t oif) const
 {
     EnsureIndex();
     tos &= ROUTE_TOS_MASK;
-    uint32_t gid = m_index.Lookup(dst);
-
-    // Fast path: one node at the longest prefix, usable whatever the algorithm.
-    if (gid != NONE && oif == ROUTE_NO_INTERFACE)
+    const uint32_t code = m_index.Lookup(dst);
+    // No node anywhere has the packet's TOS: the variant algorithm (weak TOS first) then keeps
+    // the TOS-0 nodes only, as the others do at the longest prefix.
+    const bool noExactTos = tos == 0 || m_tosCount[tos >> 1] == 0;
+    uint32_t gid = code;
+    if (code != NONE && (code & LEAF_SIMPLE))
     {
+        // Fast path without the group: one TOS-0 node at the longest prefix, usable whatever
+        // the algorithm (for the variant, when no node has the packet's TOS).
+        const unsigned length = (code >> LEAF_LENGTH_SHIFT) & 0x3f;
+        if (oif == ROUTE_NO_INTERFACE)
+        {
+            if (algorithm == LookupAlgorithm::RFC1812_VARIANT && !noExactTos)
+            {
+                // A node with the packet's TOS on a shorter prefix beats this TOS-0 node.
+                ClassLookup exact = ExactTos(dst, tos, [](const Slot&) { return true; });
+                if (exact.IsMatch())
+                {
+                    return exact;
+                }
+            }
+            const Fast& f = m_fast[code & LEAF_FAST_MASK];
+            ClassLookup r;
+            r.status = ClassLookup::MATCH;
+            r.length = static_cast<uint8_t>(length);
+            r.prefix = dst & ~HostMask(static_cast<uint8_t>(length));
+            r.metric = f.metric;
+            r.info = &m_infos[f.info];
+            return r;
+        }
+        gid = GroupOf(code, dst);
+    }
+    else if (gid != NONE && oif == ROUTE_NO_INTERFACE)
+    {
+        // One node at the longest prefix, usable whatever the algorithm.
         const Group& g = m_groups[gid];
         if (g.count == 1 &&
-            (g.tos == tos || (g.tos == 0 && algorithm != LookupAlgorithm::RFC1812_VARIANT) ||
+            (g.tos == tos ||
+             (g.tos == 0 && (algorithm != LookupAlgorithm::RFC1812_VARIANT || noExactTos)) ||
              algorithm == LookupAlgorithm::RFC1812_CLASSIC))
         {
             return Finish(g, Slot{g.metric, g.payload, g.tos});
@@ -815,29 +966,31 @@ RouteClass::Lookup(uint32_t dst, uint8_t tos, LookupAlgorithm algorithm, uint32_
 
     case LookupAlgorithm::RFC1812_VARIANT: {
         // Basic match, then weak TOS over every matching node: if any node has the packet's
-        // TOS keep only those, else only TOS-0 nodes; then longest match, then best metric.
-        bool any = false;
-        for (const uint8_t want : {tos, uint8_t(0)})
+        // TOS keep only those (found through the index of the prefixes with TOS nodes), else
+        // only TOS-0 nodes; then longest match, then best metric.
+        if (!noExactTos)
         {
-            for (uint32_t id = gid; id != NONE; id = m_parent[id])
+            ClassLookup exact = ExactTos(dst, tos, usable);
+            if (exact.IsMatch())
             {
-                const Group& g = m_groups[id];
-                for (const Slot& s : SlotSpan(*this, g))
-                {
-                    if (!usable(s))
-                    {
-                        continue;
-                    }
-                    any = true;
-                    if (s.tos == want)
-                    {
-                        return Finish(g, s);
-                    }
-                }
+                return exact;
             }
-            if (tos == 0)
+        }
+        bool any = false;
+        for (uint32_t id = gid; id != NONE; id = m_parent[id])
+        {
+            const Group& g = m_groups[id];
+            for (const Slot& s : SlotSpan(*this, g))
             {
-                break;
+                if (!usable(s))
+                {
+                    continue;
+                }
+                any = true;
+                if (s.tos == 0)
+                {
+                    return Finish(g, s);
+                }
             }
         }
         if (any)
@@ -876,7 +1029,7 @@ RouteClass::Matches(uint32_t dst) const
 {
     EnsureIndex();
     std::vector<RouteEntry> out;
-    for (uint32_t gid = m_index.Lookup(dst); gid != NONE; gid = m_parent[gid])
+    for (uint32_t gid = GroupOf(m_index.Lookup(dst), dst); gid != NONE; gid = m_parent[gid])
     {
         const Group& g = m_groups[gid];
         for (const Slot& s : GetSlots(g))
@@ -943,7 +1096,9 @@ RouteClass::MemoryBytes() const
         bytes += v.capacity() * sizeof(Slot);
     }
     bytes += m_freeMulti.capacity() * sizeof(uint32_t);
-    bytes += m_parent.capacity() * sizeof(uint32_t);
+    bytes += m_parent.capacity() * sizeof(uint32_t) + m_fast.capacity() * sizeof(Fast);
+    bytes += m_tosIndex.MemoryBytes() + m_tosParent.capacity() * sizeof(uint32_t) +
+             m_tosGroups.capacity() * sizeof(uint32_t);
     bytes += m_index.MemoryBytes();
     bytes += m_infos.capacity() * sizeof(RouteInfo) + m_infoRefs.capacity() * sizeof(uint32_t) +
              m_freeInfos.capacity() * sizeof(uint32_t);

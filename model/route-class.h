@@ -11,6 +11,7 @@
 
 #include "lpm-index.h"
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -406,6 +407,34 @@ class RouteClass
     // and the index, valid when !m_stale.
     mutable std::vector<uint32_t> m_parent;
     mutable LpmIndex m_index;
+
+    /// A (metric, information) pair a leaf can name directly (see Build).
+    struct Fast
+    {
+        uint32_t metric; //!< metric
+        uint32_t info;   //!< index into m_infos
+    };
+
+    /// Leaf codes: LEAF_SIMPLE | length << LEAF_LENGTH_SHIFT | index into m_fast for a prefix
+    /// with one TOS-0 node; a group index otherwise; LpmIndex::NONE for no prefix.
+    static constexpr uint32_t LEAF_SIMPLE = 0x40000000;
+    static constexpr unsigned LEAF_LENGTH_SHIFT = 24;
+    static constexpr uint32_t LEAF_FAST_MASK = 0x00ffffff;
+
+    /// \return the group index of leaf \p code for destination \p dst (NONE stays NONE)
+    uint32_t GroupOf(uint32_t code, uint32_t dst) const;
+
+    /// \return the longest-prefix node with TOS \p tos usable per \p usable, or NO_MATCH
+    template <class Usable>
+    ClassLookup ExactTos(uint32_t dst, uint8_t tos, Usable usable) const;
+
+    mutable std::vector<Fast> m_fast;
+    mutable std::array<uint32_t, 16> m_tosCount{}; //!< nodes per TOS value (index tos >> 1)
+    // The prefixes with nodes of TOS other than 0: their own index (value: position k),
+    // parents (positions) and group indices.
+    mutable LpmIndex m_tosIndex;
+    mutable std::vector<uint32_t> m_tosParent;
+    mutable std::vector<uint32_t> m_tosGroups;
     mutable bool m_stale{true};
 
     // Interned node information with reference counts.
