@@ -27,7 +27,7 @@
  *   a-tcp          hostA, TCP bulk, TOS 0, 1..duration s         MAIN, unshaped
  *   a-interactive  hostA, UDP 0.5 Mbit/s, TOS 0x10, 1..duration s  MAIN, unshaped
  *   b-tcp          hostB, TCP bulk, 2..duration s                  table 100 (from B), shaped
- *   a-bulk-tos     hostA, UDP 1 Mbit/s, TOS 0x08, 4..8 s            table 100 (TOS), shaped
+ *   a-bulk-tos     hostA, UDP 1 Mbit/s, TOS 0x08, 4..8 s           table 100 (TOS), shaped
  * The shaped class shares the shaper's speed: b-tcp gets all of it, then what a-bulk-tos
  * leaves. --mode=Linux runs the driver's tick-based algorithm (doc/shaper.rst), whose
  * quantisation shows at low speeds (try --speed=256kbps --mode=Linux --bulkRate=0). With an
@@ -43,7 +43,8 @@
  *   policy-shaper-tables-r-<node>-<dev>.pcap  R's eth1 (everything on the link)
  *
  *   policy-shaper-tables [--speed=2Mbps] [--mode=Exact|Linux] [--hz=100] [--segmentSize=1448]
- *                        [--bulkRate=1Mbps] [--interactiveRate=0.5Mbps] [--hostBTcp=true]
+ *                        [--bulkRate=1Mbps] [--bulkSize=1000] [--interactiveRate=0.5Mbps]
+ *                        [--hostBTcp=true]
  *                        [--duration=10]
  *                        [--bin=0.1] [--seed=1] [--run=1] [--outDir=.] [--pcap=true]
  */
@@ -145,11 +146,17 @@ SendCbr(Ptr<Socket> s, uint32_t size, Time interval, Time stop)
     Simulator::Schedule(interval, &SendCbr, s, size, interval, stop);
 }
 
-/// Start a UDP flow of \p rate from \p node with TOS \p tos to server:port.
+/// Start a UDP flow of \p rate (IP bytes) in datagrams of \p size payload bytes from \p node
+/// with TOS \p tos to server:port.
 void
-UdpFlow(Ptr<Node> node, uint8_t tos, DataRate rate, uint16_t port, double start, double stop)
+UdpFlow(Ptr<Node> node,
+        uint8_t tos,
+        DataRate rate,
+        uint32_t size,
+        uint16_t port,
+        double start,
+        double stop)
 {
-    const uint32_t size = 1000;
     Ptr<Socket> s = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
     s->Bind();
     s->Connect(InetSocketAddress(Ipv4Address("203.0.113.10"), port));
@@ -174,6 +181,7 @@ main(int argc, char* argv[])
     std::string bulkRate = "1Mbps";
     std::string interactiveRate = "0.5Mbps";
     bool hostBTcp = true;
+    uint32_t bulkSize = 1000;
     double duration = 10;
     uint32_t seed = 1;
     uint32_t run = 1;
@@ -186,6 +194,7 @@ main(int argc, char* argv[])
     cmd.AddValue("hz", "Linux mode: timer ticks per second (HZ)", hz);
     cmd.AddValue("segmentSize", "TCP segment size (payload bytes)", segmentSize);
     cmd.AddValue("bulkRate", "rate of a-bulk-tos (UDP, TOS 0x08, shaped); 0: none", bulkRate);
+    cmd.AddValue("bulkSize", "UDP payload bytes per datagram of a-bulk-tos", bulkSize);
     cmd.AddValue("interactiveRate",
                  "rate of a-interactive (UDP, TOS 0x10, unshaped); 0: none",
                  interactiveRate);
@@ -315,14 +324,15 @@ main(int argc, char* argv[])
         std::string name;
         uint8_t tos;
         std::string rate;
+        uint32_t size;
         uint16_t port;
         double start;
         double stop;
     };
 
     std::vector<UdpFlowSpec> udpFlows = {
-        {"a-interactive", 0x10, interactiveRate, 9000, 1, duration},
-        {"a-bulk-tos", 0x08, bulkRate, 9001, 4, 8}};
+        {"a-interactive", 0x10, interactiveRate, 1000, 9000, 1, duration},
+        {"a-bulk-tos", 0x08, bulkRate, bulkSize, 9001, 4, 8}};
     for (const UdpFlowSpec& f : udpFlows)
     {
         if (DataRate(f.rate).GetBitRate() == 0)
@@ -332,7 +342,13 @@ main(int argc, char* argv[])
         Ptr<Socket> rx = Socket::CreateSocket(isp, UdpSocketFactory::GetTypeId());
         rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), f.port));
         rx->SetRecvCallback(MakeBoundCallback(&UdpRx, f.name));
-        UdpFlow(hostA, f.tos, DataRate(f.rate), f.port, f.start, std::min(f.stop, duration));
+        UdpFlow(hostA,
+                f.tos,
+                DataRate(f.rate),
+                f.size,
+                f.port,
+                f.start,
+                std::min(f.stop, duration));
     }
 
     if (pcap)

@@ -103,7 +103,8 @@ def plot_compare(flow, runs, png, title=None):
                     speed = float(r["shaper_speed_bps"]) / 1e6
         if not t:
             sys.exit("policy-plots: no flow %r in %s" % (flow, path))
-        ax.step(t, y, where="post", label=label)
+        # later runs thinner, so that equal curves stay visible
+        ax.step(t, y, where="post", label=label, linewidth=max(1.0, 3.2 - 0.7 * len(ax.lines)))
     if speed is not None:
         ax.axhline(speed, color="grey", linestyle=":", linewidth=1.2,
                    label="shaper speed (%.3g Mbit/s)" % speed)
@@ -111,7 +112,7 @@ def plot_compare(flow, runs, png, title=None):
     ax.set_ylabel("throughput of %s (Mbit/s)" % flow)
     ax.set_title(title or "%s: %s" % (flow, " vs ".join(l for l, _ in runs)))
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="upper right", fontsize="small")
+    ax.legend(loc="best", fontsize="small")
     return save(fig, png)
 
 
@@ -301,7 +302,8 @@ def kind_of(path):
     return None
 
 
-def plot_paths_given(paths, out_dir):
+def plot_paths_given(paths, out_dir, titles=None):
+    """Draw every known CSV of \p paths; titles: {path: title prefix}."""
     written = []
     for p in paths:
         files = [p]
@@ -313,7 +315,11 @@ def plot_paths_given(paths, out_dir):
                 if not os.path.isdir(p):
                     print("policy-plots: %s: unknown CSV, skipped" % f)
                 continue
-            written.append(fn(f, out_dir))
+            title = None
+            if titles and p in titles and fn in (plot_throughput, plot_paths):
+                what = "throughput at the server" if fn is plot_throughput else "path per TOS"
+                title = "%s: %s" % (titles[p], what)
+            written.append(fn(f, out_dir, title))
     return written
 
 
@@ -328,16 +334,20 @@ RUNS = [
 
 
 def run_examples(bin_dir, out_dir, extra):
+    """Run the examples of RUNS; return their output directories and a title for each."""
     dirs = []
+    titles = {}
     for name, args in RUNS:
-        binary = os.path.join(bin_dir, name.split("-linux")[0].split("-exact")[0])
+        example = name.split("-linux")[0].split("-exact")[0]
+        binary = os.path.join(bin_dir, example)
         d = os.path.join(out_dir, name)
         os.makedirs(d, exist_ok=True)
         cmd = [binary, "--outDir=" + d] + args + extra
         print("+", " ".join(cmd))
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
         dirs.append(d)
-    return dirs
+        titles[d] = " ".join([example] + args) if args else example + " (defaults)"
+    return dirs, titles
 
 
 def main():
@@ -370,13 +380,16 @@ def main():
         plot_compare(args.compare[0], runs, args.png, args.title)
         return 0
     paths = list(args.paths)
+    titles = {p: args.title for p in paths} if args.title else {}
     if args.run:
         if not args.out:
             ap.error("--run needs --out")
-        paths += run_examples(args.run, args.out, [])
+        dirs, run_titles = run_examples(args.run, args.out, [])
+        paths += dirs
+        titles.update(run_titles)
     if not paths:
         ap.error("no CSV or directory given")
-    written = plot_paths_given(paths, None if args.run else args.out)
+    written = plot_paths_given(paths, None if args.run else args.out, titles)
     if not written:
         print("policy-plots: nothing to draw")
         return 1
