@@ -10,8 +10,11 @@ def build(bld):
     module = bld.create_ns3_module('policy-routing', ['internet', 'network', 'core'])
     module.source = [
         'helper/ipv4-policy-routing-helper.cc',
+        'helper/ospf-classes-helper.cc',
         'helper/policy-config-helper.cc',
+        'helper/policy-layout.cc',
         'helper/shaper-helper.cc',
+        'helper/tos-classes-helper.cc',
         'model/ipv4-policy-routing.cc',
         'model/lpm-index.cc',
         'model/masquerade-table.cc',
@@ -39,8 +42,11 @@ def build(bld):
     headers.module = 'policy-routing'
     headers.source = [
         'helper/ipv4-policy-routing-helper.h',
+        'helper/ospf-classes-helper.h',
         'helper/policy-config-helper.h',
+        'helper/policy-layout.h',
         'helper/shaper-helper.h',
+        'helper/tos-classes-helper.h',
         'model/ipv4-policy-routing.h',
         'model/lpm-index.h',
         'model/masquerade-table.h',
