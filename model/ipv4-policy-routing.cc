@@ -597,10 +597,11 @@ Ipv4PolicyRouting::DoDispose()
     NS_LOG_FUNCTION(this);
     m_ipv4 = nullptr;
     m_interfaces.clear();
+    m_routeCache.assign(ROUTE_CACHE_SIZE, RouteCacheEntry());
     m_masq.Clear();
     m_masqFragments.clear();
     m_parked.clear();
-    m_logged.clear();
+    InvalidateCaches();
     m_lastIcmp.clear();
     Ipv4RoutingProtocol::DoDispose();
 }
@@ -624,7 +625,7 @@ Ipv4PolicyRouting::GetRuleStyle() const
 PolicyDatabase&
 Ipv4PolicyRouting::GetDatabase()
 {
-    m_logged.clear();
+    InvalidateCaches();
     return m_db;
 }
 
@@ -720,7 +721,7 @@ Ipv4PolicyRouting::AddRoute(const RouteEntry& entry, uint32_t classId, InsertMod
             }
         }
     }
-    m_logged.clear();
+    InvalidateCaches();
     return m_db.GetClass(classId).Insert(e, mode);
 }
 
@@ -804,7 +805,7 @@ Ipv4PolicyRouting::DeleteRoute(const RouteSelector& selector, uint32_t classId)
     {
         return ClassResult::NOT_FOUND;
     }
-    m_logged.clear();
+    InvalidateCaches();
     return c->Delete(selector);
 }
 
@@ -815,14 +816,14 @@ Ipv4PolicyRouting::AddRule(const PolicyRule& rule, std::optional<uint32_t> prefe
     const PolicyDatabase::AddResult r = m_db.AddRule(rule, preference);
     NS_ABORT_MSG_IF(r.result != ClassResult::OK,
                     "Ipv4PolicyRouting::AddRule: invalid rule: " << r.reason);
-    m_logged.clear();
+    InvalidateCaches();
     return r.preference;
 }
 
 bool
 Ipv4PolicyRouting::DeleteRule(const RuleSelector& selector)
 {
-    m_logged.clear();
+    InvalidateCaches();
     return m_db.DeleteRule(selector);
 }
 
@@ -980,7 +981,7 @@ Ipv4PolicyRouting::NotifyInterfaceUp(uint32_t interface)
         }
         m_parked.swap(keep);
     }
-    m_logged.clear();
+    InvalidateCaches();
 }
 
 void
@@ -1018,7 +1019,7 @@ Ipv4PolicyRouting::NotifyInterfaceDown(uint32_t interface)
         RemoveAddressRoutes(interface, m_ipv4->GetAddress(interface, k), false);
     }
     HandleInterfaceDown(interface);
-    m_logged.clear();
+    InvalidateCaches();
 }
 
 void
@@ -1033,7 +1034,7 @@ Ipv4PolicyRouting::NotifyAddAddress(uint32_t interface, Ipv4InterfaceAddress add
         // stay local); broadcast and connected routes wait for NotifyInterfaceUp.
         AddAddressRoutes(interface, address, !m_ipv4->IsUp(interface));
     }
-    m_logged.clear();
+    InvalidateCaches();
 }
 
 void
@@ -1053,7 +1054,7 @@ Ipv4PolicyRouting::NotifyRemoveAddress(uint32_t interface, Ipv4InterfaceAddress 
             }
         }
     }
-    m_logged.clear();
+    InvalidateCaches();
 }
 
 // ----- lookups -----
@@ -1123,6 +1124,7 @@ Ipv4PolicyRouting::RefreshInterface(uint32_t i) const
     {
         m_interfaces.resize(i + 1);
     }
+    InvalidateCaches();
     InterfaceState& s = m_interfaces[i];
     s.device = m_ipv4->GetNetDevice(i);
     s.up = m_ipv4->IsUp(i);
@@ -1162,18 +1164,46 @@ Ipv4PolicyRouting::ChooseSource(const PolicyDecision& d, Ipv4Address dst) const
     return Ipv4Address::GetZero();
 }
 
+void
+Ipv4PolicyRouting::InvalidateCaches() const
+{
+    m_logged.clear();
+    ++m_generation;
+}
+
 Ptr<Ipv4Route>
 Ipv4PolicyRouting::MakeRoute(const PolicyDecision& d, Ipv4Address dst, Ipv4Address src) const
 {
-    Ptr<Ipv4Route> route = Create<Ipv4Route>();
-    route->SetDestination(dst);
-    route->SetSource(src);
-    route->SetGateway(d.kind == PolicyDecision::FORWARD && d.node.info.gateway
-                          ? Ipv4Address(d.node.info.gateway)
-                          : Ipv4Address::GetZero());
+    // Routes are shared by every packet with the same next hop, device and source (as the
+    // Nix-vector routing shares them per destination): ns-3 reads only the gateway, the source
+    // and the device of a route. Its destination is the next hop: the gateway, or the packet's
+    // destination for an on-link route. Any change of configuration or interface empties the
+    // cache.
+    const uint32_t gateway =
+        d.kind == PolicyDecision::FORWARD && d.node.info.gateway ? d.node.info.gateway : 0;
     const uint32_t out =
         d.kind == PolicyDecision::LOCAL ? m_db.GetLoopbackInterface() : d.node.info.interface;
+    const uint32_t next = gateway ? gateway : dst.Get();
+    uint64_t h = (static_cast<uint64_t>(next) << 32 | src.Get()) * 0x9e3779b97f4a7c15ULL;
+    h ^= (static_cast<uint64_t>(out) << 9 | (gateway ? 256 : 0) | d.kind) * 0xc2b2ae3d27d4eb4fULL;
+    RouteCacheEntry& e = m_routeCache[(h >> 40) & (ROUTE_CACHE_SIZE - 1)];
+    if (e.route && e.generation == m_generation && e.next == next && e.gateway == gateway &&
+        e.source == src.Get() && e.out == out && e.kind == d.kind)
+    {
+        return e.route;
+    }
+    Ptr<Ipv4Route> route = Create<Ipv4Route>();
+    route->SetDestination(Ipv4Address(next));
+    route->SetSource(src);
+    route->SetGateway(gateway ? Ipv4Address(gateway) : Ipv4Address::GetZero());
     route->SetOutputDevice(Interface(out).device);
+    e.route = route;
+    e.generation = m_generation;
+    e.next = next;
+    e.gateway = gateway;
+    e.source = src.Get();
+    e.out = out;
+    e.kind = d.kind;
     return route;
 }
 

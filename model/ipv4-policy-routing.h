@@ -427,8 +427,27 @@ class Ipv4PolicyRouting : public Ipv4RoutingProtocol
     /// Read the state of interface \p i from the Ipv4.
     void RefreshInterface(uint32_t i) const;
 
+    /// A route handed out before (see MakeRoute).
+    struct RouteCacheEntry
+    {
+        Ptr<Ipv4Route> route;   //!< the route
+        uint64_t generation{0}; //!< m_generation when it was made
+        uint32_t next{0};       //!< next hop (gateway or on-link destination)
+        uint32_t gateway{0};    //!< gateway (0: on-link)
+        uint32_t source{0};     //!< source
+        uint32_t out{0};        //!< output interface
+        uint8_t kind{0};        //!< PolicyDecision::Kind
+    };
+
+    static constexpr std::size_t ROUTE_CACHE_SIZE = 1024; //!< slots (a power of two)
+
+    /// Forget cached routes and LOG flows (after any change of rules, routes or interfaces).
+    void InvalidateCaches() const;
+
     Ptr<Ipv4> m_ipv4;
     mutable std::vector<InterfaceState> m_interfaces;
+    mutable std::vector<RouteCacheEntry> m_routeCache{ROUTE_CACHE_SIZE};
+    mutable uint64_t m_generation{1}; //!< configuration generation
     PolicyDatabase m_db;
 
     // Attributes.
@@ -451,7 +470,8 @@ class Ipv4PolicyRouting : public Ipv4RoutingProtocol
     /// where the later fragments of a de-masqueraded first fragment go: (inside address, time)
     std::map<FragmentKey, std::pair<uint32_t, Time>> m_masqFragments;
     std::map<uint32_t, Time> m_lastIcmp; //!< per destination of ICMP errors
-    std::set<std::tuple<uint32_t, uint32_t, uint8_t, uint32_t>> m_logged; //!< LOG: flows seen
+    mutable std::set<std::tuple<uint32_t, uint32_t, uint8_t, uint32_t>>
+        m_logged;                                          //!< LOG: flows seen
     std::vector<std::pair<uint32_t, RouteEntry>> m_parked; //!< (class, node) parked on down
 
     TracedCallback<const Ipv4Header&, uint32_t, RuleAction> m_ruleMatchTrace;
