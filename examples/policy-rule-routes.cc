@@ -25,7 +25,7 @@
  *   policy-rule-routes-uplinks.csv  uplink,hosts,packets
  *   policy-rule-routes-r-<node>-<dev>.pcap   R's uplinks
  *
- *   policy-rule-routes [--hosts=1024] [--uplinks=4] [--hostNodes=4] [--packets=2]
+ *   policy-rule-routes [--hosts=1024] [--uplinks=4] [--hostNodes=0] [--packets=2]
  *                      [--ruleStyle=Modern|Linux21] [--duration=4] [--seed=1] [--run=1]
  *                      [--outDir=.] [--pcap=true]
  */
@@ -119,7 +119,7 @@ main(int argc, char* argv[])
 {
     uint32_t nHosts = 1024;
     uint32_t nUplinks = 4;
-    uint32_t nHostNodes = 4;
+    uint32_t nHostNodes = 0;
     uint32_t packets = 2;
     std::string ruleStyle = "Modern";
     double duration = 4;
@@ -131,7 +131,10 @@ main(int argc, char* argv[])
     CommandLine cmd(__FILE__);
     cmd.AddValue("hosts", "customer addresses with a rule of their own", nHosts);
     cmd.AddValue("uplinks", "uplinks of R (1..64)", nUplinks);
-    cmd.AddValue("hostNodes", "nodes the customer addresses are spread over", nHostNodes);
+    cmd.AddValue("hostNodes",
+                 "nodes the customer addresses are spread over (0: one per 256 addresses; ns-3 "
+                 "scans a node's addresses linearly, so thousands on one node are slow)",
+                 nHostNodes);
     cmd.AddValue("packets", "datagrams each customer sends", packets);
     cmd.AddValue("ruleStyle",
                  "R's RuleStyle: Modern (preferences 1000, 1001, ...) or Linux21 (2.1: "
@@ -144,7 +147,11 @@ main(int argc, char* argv[])
     cmd.AddValue("pcap", "write pcaps of R's uplinks", pcap);
     cmd.Parse(argc, argv);
     NS_ABORT_MSG_IF(nUplinks < 1 || nUplinks > 64, "--uplinks must be 1..64");
-    NS_ABORT_MSG_IF(nHostNodes < 1 || nHosts < 1 || nHosts > 250 * 250, "bad --hosts/--hostNodes");
+    NS_ABORT_MSG_IF(nHosts < 1 || nHosts > 250 * 250, "--hosts must be 1..62500");
+    if (nHostNodes == 0)
+    {
+        nHostNodes = (nHosts + 255) / 256;
+    }
     RngSeedManager::SetSeed(seed);
     RngSeedManager::SetRun(run);
     SystemPath::MakeDirectories(outDir);
