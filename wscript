@@ -34,6 +34,8 @@ def build(bld):
         'test/ipv4-policy-routing-rules-test-suite.cc',
         'test/ipv4-policy-routing-test-suite.cc',
         'test/policy-config-test-suite.cc',
+        'test/policy-routing-ospf-classes-test-suite.cc',
+        'test/policy-routing-tos-classes-test-suite.cc',
         'test/route-class-test-suite.cc',
         'test/shaper-ipv4-test-suite.cc',
         'test/shaper-net-device-test-suite.cc',
