@@ -61,19 +61,33 @@ def tos_label(tos):
 # ----- throughput per flow over time -----
 
 def plot_throughput(path, out_dir, title=None):
+    """Per flow over time; below, the sum per class (shaped/unshaped) or per TOS when the CSV
+    has such a column."""
     rows = read_rows(path)
     series = {}
     klass = {}
     speed = None
+    group_col = "class" if rows and "class" in rows[0] else (
+        "tos" if rows and "tos" in rows[0] else None)
+    groups = {}
     for r in rows:
+        t, y = float(r["time_s"]), float(r["throughput_bps"]) / 1e6
         s = series.setdefault(r["flow"], ([], []))
-        s[0].append(float(r["time_s"]))
-        s[1].append(float(r["throughput_bps"]) / 1e6)
+        s[0].append(t)
+        s[1].append(y)
         if r.get("class"):
             klass[r["flow"]] = r["class"]
         if r.get("shaper_speed_bps"):
             speed = float(r["shaper_speed_bps"]) / 1e6
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+        if group_col:
+            key = r[group_col] if group_col == "class" else tos_label(r[group_col])
+            g = groups.setdefault(key, {})
+            g[t] = g.get(t, 0.0) + y
+    if group_col:
+        fig, (ax, ax2) = plt.subplots(2, 1, figsize=(8, 7), sharex=True,
+                                      gridspec_kw={"height_ratios": [3, 2]})
+    else:
+        fig, ax = plt.subplots(figsize=(8, 4.5))
     for flow in sorted(series, key=lambda f: (klass.get(f, ""), f)):
         t, y = series[flow]
         label = flow + (" (%s)" % klass[flow] if flow in klass else "")
@@ -82,11 +96,22 @@ def plot_throughput(path, out_dir, title=None):
     if speed is not None:
         ax.axhline(speed, color="grey", linestyle=":", linewidth=1.2,
                    label="shaper speed (%.3g Mbit/s)" % speed)
-    ax.set_xlabel("time (s)")
     ax.set_ylabel("throughput at the receiver (Mbit/s)")
     ax.set_title(title or os.path.basename(path))
     ax.grid(True, alpha=0.3)
     ax.legend(loc="upper right", fontsize="small")
+    if group_col:
+        for key in sorted(groups):
+            pts = sorted(groups[key].items())
+            ax2.step([p[0] for p in pts], [p[1] for p in pts], where="post", label=key)
+        if speed is not None and group_col == "class":
+            ax2.axhline(speed, color="grey", linestyle=":", linewidth=1.2)
+        ax2.set_ylabel("sum per %s (Mbit/s)" % ("class" if group_col == "class" else "TOS"))
+        ax2.grid(True, alpha=0.3)
+        ax2.legend(loc="upper right", fontsize="small")
+        ax2.set_xlabel("time (s)")
+    else:
+        ax.set_xlabel("time (s)")
     return save(fig, png_path(path, out_dir))
 
 
