@@ -151,10 +151,12 @@ class Table
     {
         std::vector<std::size_t> width;
         std::vector<bool> numeric;
+        std::vector<bool> number; // a column is numeric if it has a number and nothing else
         for (const auto& r : m_rows)
         {
             width.resize(std::max(width.size(), r.size()), 0);
             numeric.resize(width.size(), true);
+            number.resize(width.size(), false);
         }
         for (std::size_t k = 0; k < m_rows.size(); ++k)
         {
@@ -169,7 +171,12 @@ class Table
                 {
                     numeric[c] = false;
                 }
+                number[c] = number[c] || (k > 0 && !s.empty() && s != "-");
             }
+        }
+        for (std::size_t c = 0; c < numeric.size(); ++c)
+        {
+            numeric[c] = numeric[c] && number[c];
         }
         for (std::size_t k = 0; k < m_rows.size(); ++k)
         {
@@ -343,7 +350,9 @@ struct FlowStats
     uint64_t appReceived{0};        //!< packets the receiving application got (UDP)
     uint64_t dropped{0};            //!< forward packets dropped on the way (traced drops)
     uint64_t bytes{0};              //!< payload bytes delivered to the receiver
-    std::vector<uint64_t> binBytes; //!< ... per time bin
+    uint64_t bytesRunning{0};       //!< ... while the flow ran (up to its stop time)
+    int64_t stop{0};                //!< its stop time (ns)
+    std::vector<uint64_t> binBytes; //!< payload bytes delivered per time bin
     double delaySum{0};             //!< one-way delays of delivered forward packets, seconds
     double delayMax{0};             //!< the largest
     uint64_t delayCount{0};         //!< how many
@@ -1514,6 +1523,7 @@ PolicySim::CreateTraffic()
         const uint32_t flow = static_cast<uint32_t>(k);
         FlowStats& st = m_flows[k];
         st.nodeFrom = m_nodeIndex.at(f.from);
+        st.stop = f.stop ? *f.stop : m_s.duration;
         st.binBytes.assign(m_bins, 0);
         Ptr<Node> from = m_nodes[st.nodeFrom];
         if (f.source && from->GetObject<Ipv4>()->GetInterfaceForAddress(Ipv4Address(*f.source)) < 0)
@@ -1919,6 +1929,10 @@ PolicySim::OnDeliver(uint32_t node, const Ipv4Header& h, Ptr<const Packet> p, ui
             const uint64_t data = ip.l4.size() >= 8 ? p->GetSize() - 8 : 0;
             st.bytes += data;
             st.binBytes[Bin()] += data;
+            if (Simulator::Now().GetNanoSeconds() <= st.stop)
+            {
+                st.bytesRunning += data;
+            }
         }
     }
     else if (dir == Dir::ERR && node == st.nodeFrom)
@@ -2063,6 +2077,10 @@ PolicySim::Delivered(uint32_t flow, uint32_t bytes, bool datagram)
     FlowStats& st = m_flows[flow];
     st.bytes += bytes;
     st.binBytes[Bin()] += bytes;
+    if (Simulator::Now().GetNanoSeconds() <= st.stop)
+    {
+        st.bytesRunning += bytes;
+    }
     if (datagram)
     {
         st.appReceived++;
@@ -2127,7 +2145,7 @@ PolicySim::WriteCsvs()
                 << received << "," << lost << ","
                 << Fixed(sent ? 100.0 * double(lost) / double(sent) : 0.0, 2) << "," << st.dropped
                 << "," << st.bytes << ","
-                << uint64_t(double(st.bytes) * 8e9 / double(stop - f.start)) << ","
+                << uint64_t(double(st.bytesRunning) * 8e9 / double(stop - f.start)) << ","
                 << (st.delayCount ? Fixed(st.delaySum / double(st.delayCount) * 1e3, 3) : "") << ","
                 << (st.delayCount ? Fixed(st.delayMax * 1e3, 3) : "") << ","
                 << (f.kind == ScenarioFlowKind::PING ? std::to_string(st.replies) : "") << ","
@@ -2252,7 +2270,7 @@ PolicySim::WriteSummary()
                    std::to_string(lost),
                    Fixed(sent ? 100.0 * double(lost) / double(sent) : 0.0, 1) + "%",
                    std::to_string(st.dropped),
-                   RateText(double(st.bytes) * 8e9 / double(stop - f.start)),
+                   RateText(double(st.bytesRunning) * 8e9 / double(stop - f.start)),
                    st.delayCount ? Fixed(st.delaySum / double(st.delayCount) * 1e3, 1) : "-",
                    st.replies ? Fixed(st.rttSum / double(st.replies) * 1e3, 1) : "-",
                    icmp.empty() ? "-" : icmp});
@@ -2260,7 +2278,7 @@ PolicySim::WriteSummary()
     flows.Print(os);
     os << "(sent, recv: packets - datagrams, echo requests, TCP segments with retransmissions;\n"
           " lost: not delivered by the end, dropped or still on the way; drops: seen dropped;\n"
-          " throughput: payload delivered over the flow's time; delay: one-way, IPv4)\n";
+          " throughput: payload delivered from start to stop; delay: one-way, IPv4)\n";
     os << "\nnodes\n";
     Table nodes({"node", "routing drops", "icmp errors sent", "ipv4 drops", "queue drops"});
     auto join = [](const std::map<std::string, uint64_t>& m) {

@@ -1559,6 +1559,7 @@ TextParser::ParseFlow()
 {
     ScenarioFlow f;
     f.where = Where(m_words[0]);
+    f.startWhere = f.where;
     const std::string& k = m_words[0].text;
     f.kind = k == "ping" ? ScenarioFlowKind::PING
                          : (k == "udp" ? ScenarioFlowKind::UDP : ScenarioFlowKind::TCP);
@@ -1584,7 +1585,6 @@ TextParser::ParseFlow()
     bool toSeen = false;
     ConfigLocation portWhere = f.where;
     ConfigLocation stopWhere = f.where;
-    ConfigLocation startWhere = f.where;
     const bool isPing = f.kind == ScenarioFlowKind::PING;
     const bool isUdp = f.kind == ScenarioFlowKind::UDP;
     const bool isTcp = f.kind == ScenarioFlowKind::TCP;
@@ -1693,7 +1693,7 @@ TextParser::ParseFlow()
             {
                 return;
             }
-            startWhere = Where(m_words[i]);
+            f.startWhere = Where(m_words[i]);
         }
         else if (o == "stop")
         {
@@ -1860,7 +1860,6 @@ TextParser::ParseFlow()
                   ")");
         return;
     }
-    m_times.emplace_back(f.start, startWhere);
     m_flowPorts.push_back(portWhere);
     m_s.flows.push_back(f);
 }
@@ -2152,7 +2151,7 @@ TextParser::Finish()
         ScenarioFlow& f = m_s.flows[k];
         if (!f.stop && f.start >= m_s.duration)
         {
-            Error(f.where,
+            Error(f.startWhere,
                   "flow " + Quote(f.name) + " starts at " + TimeText(f.start) +
                       ", not before the end of the run (duration " + TimeText(m_s.duration) + ")");
         }

@@ -157,6 +157,7 @@ struct ScenarioFlow
     ConfigLocation toWhere;                 //!< where the destination is written
     ConfigLocation sinkWhere;               //!< where the sink is written
     ConfigLocation sourceWhere;             //!< where `src` is written
+    ConfigLocation startWhere;              //!< where `start` is written (or the line)
 };
 
 /**
