@@ -1487,7 +1487,7 @@ PolicySim::ApplyConfig(std::size_t index)
     std::ostringstream out;
     out << head.str() << "configuration " << c.where.ToString()
         << (c.source != m_s.file ? " (" + c.source + ")" : "") << ": " << r.commands
-        << " commands\n";
+        << (r.commands == 1 ? " command\n" : " commands\n");
     for (const ConfigNote& n : r.notes)
     {
         out << "  note: " << n.ToString() << "\n";
