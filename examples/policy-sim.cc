@@ -1621,7 +1621,18 @@ PolicySim::OpenOutput()
                   << ec.message() << "\n";
         return false;
     }
-    // outputs of an earlier run that this one would not overwrite must not linger
+    // Outputs of an earlier run that this one would not overwrite must not linger; only in
+    // a directory an earlier run wrote (its run.csv says so), never among other files.
+    std::ifstream earlier(Path("run.csv"));
+    std::string first;
+    std::string second;
+    std::getline(earlier, first);
+    std::getline(earlier, second);
+    if (first != "key,value" || second.rfind("scenario,", 0) != 0)
+    {
+        m_log.open(Path("log.txt"));
+        return true;
+    }
     for (const auto& entry : std::filesystem::directory_iterator(m_dir))
     {
         const std::string name = entry.path().filename().string();
