@@ -43,6 +43,10 @@
 #include "ns3/shaper-net-device.h"
 #include "ns3/traffic-control-layer.h"
 
+#if __has_include("ns3/version-defines.h")
+#include "ns3/version-defines.h"
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -318,6 +322,22 @@ WithTos(InetSocketAddress a, uint8_t tos)
         a.SetTos(tos);
     }
     return a;
+}
+
+/// \return the ns-3 version built against ("3.37"), as the stored hashes name it
+std::string
+Ns3Version()
+{
+#ifdef NS3_VERSION_MINOR
+    std::string v = std::to_string(NS3_VERSION_MAJOR) + "." + std::to_string(NS3_VERSION_MINOR);
+    if (NS3_VERSION_PATCH != 0)
+    {
+        v += "." + std::to_string(NS3_VERSION_PATCH);
+    }
+    return v;
+#else
+    return "unknown";
+#endif
 }
 
 bool
@@ -2113,7 +2133,7 @@ PolicySim::WriteCsvs()
             << "seed," << (m_opt.seed ? m_opt.seed : m_s.seed) << "\n"
             << "run," << (m_opt.run ? m_opt.run : m_s.run) << "\n"
             << "bin_s," << Secs(m_s.bin) << "\n"
-            << "ns3_version,3.37\n";
+            << "ns3_version," << Ns3Version() << "\n";
         for (const std::string& n : m_s.pathNodes)
         {
             out << "path_node," << n << "\n";

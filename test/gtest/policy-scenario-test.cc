@@ -311,3 +311,37 @@ TEST(PolicyScenario, Shapers)
     EXPECT_EQ(FirstError(Parse(std::string(BASE) + "shaper r:eth1 master eth0 speed 1Mbps\n")),
               "t.scn:5:8: device r:eth1 is used already (at t.scn:4:11)");
 }
+
+TEST(PolicyScenario, Robustness)
+{
+    // a block whose time is wrong is skipped whole: its lines are not read as directives
+    ParsedScenario p = Parse("node r\nconfig r at soon\n  ip rule show\nend\nduration 5s\n");
+    ASSERT_EQ(p.errors.size(), 1u) << p.ErrorText();
+    EXPECT_EQ(p.errors[0].ToString(),
+              "t.scn:2:13: expected a time (e.g. 20s, 250ms) after \"at\", found \"soon\"");
+    EXPECT_EQ(p.scenario.duration, 5 * SCENARIO_SECOND);
+    // "end" may carry a comment; quotes group words
+    p = Parse("node r\nconfig r\n  ip rule show\nend # of r\noutput \"my results\"\n");
+    ASSERT_TRUE(p.Ok()) << p.ErrorText();
+    EXPECT_EQ(p.scenario.output, "my results");
+    EXPECT_EQ(FirstError(Parse("node r\noutput \"my results\n")), "t.scn:2:8: unterminated quote");
+    // a table named by the scenario is known to every block after it, not before
+    p = Parse("node r\nconfig r ip rule add tos 10 lookup fast\ntable 100 fast\n"
+              "config r ip rule add tos 08 lookup fast\n");
+    ASSERT_EQ(p.errors.size(), 1u) << p.ErrorText();
+    EXPECT_EQ(p.errors[0].line, 2u);
+    EXPECT_EQ(FirstError(Parse("node r\ntable 100 main\n")),
+              "t.scn:2:11: \"main\" cannot name table 100 (a number, a predefined name, or a name "
+              "given to another table)");
+    // record pcap none, and every error of a file is reported in order
+    p = Parse("node r\nrecord pcap none\n");
+    ASSERT_TRUE(p.Ok()) << p.ErrorText();
+    EXPECT_FALSE(p.scenario.pcapAll);
+    EXPECT_TRUE(p.scenario.pcap.empty());
+    p = Parse("node r\nseed 0\nbin 0s\nchecksum maybe\n");
+    ASSERT_EQ(p.errors.size(), 3u) << p.ErrorText();
+    EXPECT_EQ(p.errors[0].line, 2u);
+    EXPECT_EQ(p.errors[1].line, 3u);
+    EXPECT_EQ(p.errors[2].ToString(),
+              "t.scn:4:10: expected on or off after \"checksum\", found \"maybe\"");
+}
