@@ -634,7 +634,10 @@ class LogFlagTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(traces.created[3].pref, 252, "R's own flow, the loopback rule");
         NS_TEST_EXPECT_MSG_EQ(traces.created[4].src, Ipv4Address("10.1.0.2"), "after the flush");
         NS_TEST_EXPECT_MSG_EQ(traces.created[0].pref, 253, "the LOG rule's preference");
+#ifdef NS3_LOG_ENABLE
+        // Only where NS_LOG is compiled in (not in ns-3's release/optimized profiles).
         NS_TEST_EXPECT_MSG_EQ(clog.Count("installing route"), 5, "one log line per flow");
+#endif
     }
 };
 
