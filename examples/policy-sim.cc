@@ -1112,32 +1112,6 @@ PcapSink(Ptr<PcapFileWrapper> file, Ptr<const Packet> p)
     file->Write(Simulator::Now(), p);
 }
 
-/// A shaper's frames as a Linux cooked capture (as ShaperHelper writes them).
-void
-CookedPcapSink(Ptr<PcapFileWrapper> file,
-               Ptr<const Packet> packet,
-               uint16_t protocol,
-               uint8_t packetType,
-               const Address& address)
-{
-    uint8_t addr[Address::MAX_SIZE];
-    const uint32_t len = address.CopyTo(addr);
-    uint8_t sll[16];
-    std::memset(sll, 0, sizeof(sll));
-    sll[1] = packetType;
-    const uint16_t hatype = (len == 6) ? 1 : 0xfffe;
-    sll[2] = static_cast<uint8_t>(hatype >> 8);
-    sll[3] = static_cast<uint8_t>(hatype & 0xff);
-    const uint32_t copied = len < 8 ? len : 8;
-    sll[5] = static_cast<uint8_t>(copied);
-    std::memcpy(sll + 6, addr, copied);
-    sll[14] = static_cast<uint8_t>(protocol >> 8);
-    sll[15] = static_cast<uint8_t>(protocol & 0xff);
-    Ptr<Packet> out = Create<Packet>(sll, sizeof(sll));
-    out->AddAtEnd(packet);
-    file->Write(Simulator::Now(), out);
-}
-
 // ----- the runner -----
 
 bool
@@ -1346,7 +1320,8 @@ PolicySim::EnablePcap(uint32_t index)
                                                  std::ios::out,
                                                  static_cast<PcapHelper::DataLinkType>(113),
                                                  m_s.snaplen);
-        r.dev->TraceConnectWithoutContext("CookedSniffer", MakeBoundCallback(&CookedPcapSink, f));
+        r.dev->TraceConnectWithoutContext("CookedSniffer",
+                                          MakeBoundCallback(&ShaperHelper::CookedPcapSink, f));
     }
 }
 

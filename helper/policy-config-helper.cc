@@ -66,17 +66,7 @@ MaskOf(uint8_t length)
 std::string
 TableName(uint32_t id)
 {
-    switch (id)
-    {
-    case CLASS_LOCAL:
-        return "local";
-    case CLASS_MAIN:
-        return "main";
-    case CLASS_DEFAULT:
-        return "default";
-    default:
-        return std::to_string(id);
-    }
+    return ClassIdName(id);
 }
 
 std::string
@@ -1039,65 +1029,16 @@ PolicyConfigHelper::Run::PrintRoutes(std::optional<uint32_t> classId)
 std::string
 PolicyConfigHelper::Run::RouteGetText(const RouteGetCommand& g, int32_t iif, int32_t oif) const
 {
-    const Ipv4Address dst(g.destination);
     const Ipv4PolicyRouting::Explanation x =
-        m_routing->Explain(dst,
+        m_routing->Explain(Ipv4Address(g.destination),
                            g.source ? Ipv4Address(*g.source) : Ipv4Address::GetAny(),
                            g.tos,
                            iif,
                            oif);
-    const PolicyDecision& d = x.decision;
-    std::ostringstream os;
-    switch (d.kind)
-    {
-    case PolicyDecision::ERROR:
-        os << RouteErrorName(d.error);
-        if (d.ruleIndex >= 0)
-        {
-            os << (d.fromRule ? " rule " : " table ");
-            if (d.fromRule)
-            {
-                os << d.preference;
-            }
-            else
-            {
-                os << TableName(d.classId);
-            }
-        }
-        return os.str();
-    case PolicyDecision::LOCAL:
-        os << "local " << dst << " dev lo";
-        break;
-    case PolicyDecision::BROADCAST:
-        os << "broadcast " << dst << " dev " << IfName(d.node.info.interface);
-        break;
-    case PolicyDecision::FORWARD:
-        os << (d.translateDestination ? Ipv4Address(d.newDestination) : dst);
-        if (d.node.info.gateway)
-        {
-            os << " via " << Ipv4Address(d.node.info.gateway);
-        }
-        os << " dev " << IfName(d.node.info.interface);
-        break;
-    }
-    os << " src " << x.source;
-    if (d.fromRule)
-    {
-        os << " rule " << d.preference;
-    }
-    else
-    {
-        os << " table " << TableName(d.classId);
-    }
-    if (d.translateSource)
-    {
-        os << " nat " << Ipv4Address(d.newSource);
-    }
-    if (d.masquerade)
-    {
-        os << " masquerade";
-    }
-    return os.str();
+    return m_routing->FormatRouteGet(
+        x,
+        [this](uint32_t i) { return IfName(i); },
+        [](uint32_t c) { return TableName(c); });
 }
 
 void

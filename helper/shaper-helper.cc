@@ -21,19 +21,16 @@ namespace ns3
 
 NS_LOG_COMPONENT_DEFINE("ShaperHelper");
 
-namespace
-{
-
 /**
  * Write a packet to a Linux cooked capture (SLL, 16-byte header: packet type, ARPHRD type,
  * address length, 8 address bytes, protocol; all big-endian).
  */
 void
-CookedPcapSink(Ptr<PcapFileWrapper> file,
-               Ptr<const Packet> packet,
-               uint16_t protocol,
-               uint8_t packetType,
-               const Address& address)
+ShaperHelper::CookedPcapSink(Ptr<PcapFileWrapper> file,
+                             Ptr<const Packet> packet,
+                             uint16_t protocol,
+                             uint8_t packetType,
+                             const Address& address)
 {
     uint8_t addr[Address::MAX_SIZE];
     uint32_t len = address.CopyTo(addr);
@@ -52,8 +49,6 @@ CookedPcapSink(Ptr<PcapFileWrapper> file,
     out->AddAtEnd(packet);
     file->Write(Simulator::Now(), out);
 }
-
-} // namespace
 
 ShaperHelper::ShaperHelper()
 {
@@ -160,8 +155,9 @@ ShaperHelper::EnablePcapInternal(std::string prefix,
     // enumerator differently.
     Ptr<PcapFileWrapper> file =
         pcapHelper.CreateFile(filename, std::ios::out, static_cast<PcapHelper::DataLinkType>(113));
-    bool ok = device->TraceConnectWithoutContext("CookedSniffer",
-                                                 MakeBoundCallback(&CookedPcapSink, file));
+    bool ok =
+        device->TraceConnectWithoutContext("CookedSniffer",
+                                           MakeBoundCallback(&ShaperHelper::CookedPcapSink, file));
     NS_ABORT_MSG_IF(!ok, "ShaperHelper::EnablePcapInternal: cannot hook CookedSniffer");
 }
 

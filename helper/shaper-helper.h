@@ -46,6 +46,23 @@ class ShaperHelper : public PcapHelperForDevice, public AsciiTraceHelperForDevic
     ShaperHelper();
 
     /**
+     * Write a frame the shaper sent or received (its CookedSniffer trace) to a Linux cooked
+     * capture (SLL: a 16-byte header of packet type, ARPHRD type, address length, 8 address
+     * bytes and protocol, all big-endian), as EnablePcap does.
+     * \param file the pcap file (DLT_LINUX_SLL)
+     * \param packet the frame's payload
+     * \param protocol its EtherType
+     * \param packetType the SLL packet type (0 to us, 1 broadcast, 2 multicast, 3 other host,
+     *        4 sent by us)
+     * \param address the peer's link-layer address
+     */
+    static void CookedPcapSink(Ptr<PcapFileWrapper> file,
+                               Ptr<const Packet> packet,
+                               uint16_t protocol,
+                               uint8_t packetType,
+                               const Address& address);
+
+    /**
      * Set an attribute of the shapers to create (e.g. "Mode", "Burst", "Hz", "Overhead").
      * \param name the attribute name
      * \param value the value

@@ -1787,7 +1787,17 @@ std::string
 Ipv4PolicyRouting::RouteGet(Ipv4Address dst, Ipv4Address src, uint8_t tos, int32_t iif, int32_t oif)
     const
 {
-    const Explanation x = Explain(dst, src, tos, iif, oif);
+    return FormatRouteGet(Explain(dst, src, tos, iif, oif));
+}
+
+std::string
+Ipv4PolicyRouting::FormatRouteGet(const Explanation& x,
+                                  const std::function<std::string(uint32_t)>& ifName,
+                                  const std::function<std::string(uint32_t)>& className) const
+{
+    auto name = [&](uint32_t i) { return ifName ? ifName(i) : GetInterfaceName(i); };
+    auto table = [&](uint32_t c) { return className ? className(c) : std::to_string(c); };
+    const Ipv4Address dst(x.key.dst);
     const PolicyDecision& d = x.decision;
     std::ostringstream os;
     switch (d.kind)
@@ -1796,14 +1806,15 @@ Ipv4PolicyRouting::RouteGet(Ipv4Address dst, Ipv4Address src, uint8_t tos, int32
         os << RouteErrorName(d.error);
         if (d.ruleIndex >= 0)
         {
-            os << (d.fromRule ? " rule " : " table ") << (d.fromRule ? d.preference : d.classId);
+            os << (d.fromRule ? " rule " + std::to_string(d.preference)
+                              : " table " + table(d.classId));
         }
         return os.str();
     case PolicyDecision::LOCAL:
         os << "local " << dst << " dev lo";
         break;
     case PolicyDecision::BROADCAST:
-        os << "broadcast " << dst << " dev " << GetInterfaceName(d.node.info.interface);
+        os << "broadcast " << dst << " dev " << name(d.node.info.interface);
         break;
     case PolicyDecision::FORWARD:
         os << (d.translateDestination ? Ipv4Address(d.newDestination) : dst);
@@ -1811,7 +1822,7 @@ Ipv4PolicyRouting::RouteGet(Ipv4Address dst, Ipv4Address src, uint8_t tos, int32
         {
             os << " via " << Ipv4Address(d.node.info.gateway);
         }
-        os << " dev " << GetInterfaceName(d.node.info.interface);
+        os << " dev " << name(d.node.info.interface);
         break;
     }
     os << " src " << x.source;
@@ -1821,7 +1832,7 @@ Ipv4PolicyRouting::RouteGet(Ipv4Address dst, Ipv4Address src, uint8_t tos, int32
     }
     else
     {
-        os << " table " << d.classId;
+        os << " table " << table(d.classId);
     }
     return os.str();
 }

@@ -18,6 +18,7 @@
 #include "ns3/nstime.h"
 #include "ns3/traced-callback.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -268,6 +269,18 @@ class Ipv4PolicyRouting : public Ipv4RoutingProtocol
                          uint8_t tos = 0,
                          int32_t iif = -1,
                          int32_t oif = -1) const;
+
+    /**
+     * Format an explanation as RouteGet does.
+     * \param x the explanation
+     * \param ifName names interfaces (default: GetInterfaceName)
+     * \param className names classes (default: the number)
+     * \return the one-line answer
+     */
+    std::string FormatRouteGet(
+        const Explanation& x,
+        const std::function<std::string(uint32_t)>& ifName = nullptr,
+        const std::function<std::string(uint32_t)>& className = nullptr) const;
 
     // ----- listings -----
 

@@ -34,7 +34,17 @@ InterfaceName(uint32_t i, const std::function<std::string(uint32_t)>& ifName)
 }
 
 std::string
-ClassName(uint32_t id)
+Hex2(uint8_t v)
+{
+    char buf[4];
+    std::snprintf(buf, sizeof(buf), "%02x", v);
+    return buf;
+}
+
+} // namespace
+
+std::string
+ClassIdName(uint32_t id)
 {
     switch (id)
     {
@@ -47,44 +57,6 @@ ClassName(uint32_t id)
     default:
         return std::to_string(id);
     }
-}
-
-std::string
-Hex2(uint8_t v)
-{
-    char buf[4];
-    std::snprintf(buf, sizeof(buf), "%02x", v);
-    return buf;
-}
-
-} // namespace
-
-std::string
-FormatAddress(uint32_t a)
-{
-    char buf[16];
-    std::snprintf(buf,
-                  sizeof(buf),
-                  "%u.%u.%u.%u",
-                  (a >> 24) & 0xff,
-                  (a >> 16) & 0xff,
-                  (a >> 8) & 0xff,
-                  a & 0xff);
-    return buf;
-}
-
-std::string
-FormatPrefix(uint32_t prefix, uint8_t length, const char* any)
-{
-    if (length == 0)
-    {
-        return any;
-    }
-    if (length == 32)
-    {
-        return FormatAddress(prefix);
-    }
-    return FormatAddress(prefix) + "/" + std::to_string(length);
 }
 
 const char*
@@ -806,7 +778,7 @@ RuleActionText(const PolicyRule& r, bool modern, const std::function<std::string
         }
         else
         {
-            os << (modern ? "lookup " + ClassName(r.classId) : std::to_string(r.classId));
+            os << (modern ? "lookup " + ClassIdName(r.classId) : std::to_string(r.classId));
         }
         break;
     case RuleAction::NAT:
@@ -817,7 +789,7 @@ RuleActionText(const PolicyRule& r, bool modern, const std::function<std::string
         }
         else
         {
-            os << (modern ? "lookup " + ClassName(r.classId) : std::to_string(r.classId));
+            os << (modern ? "lookup " + ClassIdName(r.classId) : std::to_string(r.classId));
         }
         if (r.action == RuleAction::NAT)
         {

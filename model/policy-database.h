@@ -387,11 +387,8 @@ class PolicyDatabase
     mutable bool m_ruleIndexStale{true}; //!< m_ruleIndex and m_ruleClass must be rebuilt
 };
 
-/// Format an address (host order) as dotted quad.
-std::string FormatAddress(uint32_t a);
-
-/// Format a prefix as iproute2 does ("default", "10.0.0.0/8", "10.1.2.3" for /32).
-std::string FormatPrefix(uint32_t prefix, uint8_t length, const char* any = "default");
+/// \return the name iproute2 gives class \p id: "local", "main", "default", else the number
+std::string ClassIdName(uint32_t id);
 
 } // namespace ns3
 

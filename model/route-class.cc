@@ -28,20 +28,6 @@ LastAddress(uint32_t prefix, uint8_t length)
     return static_cast<uint64_t>(prefix) + HostMask(length);
 }
 
-std::string
-AddressString(uint32_t a)
-{
-    char buf[16];
-    std::snprintf(buf,
-                  sizeof(buf),
-                  "%u.%u.%u.%u",
-                  (a >> 24) & 0xff,
-                  (a >> 16) & 0xff,
-                  (a >> 8) & 0xff,
-                  a & 0xff);
-    return buf;
-}
-
 /// A prefix and the value its longest-match ranges get.
 struct PrefixCode
 {
@@ -119,6 +105,34 @@ Partition(const std::vector<PrefixCode>& items,
 
 } // namespace
 
+std::string
+FormatAddress(uint32_t a)
+{
+    char buf[16];
+    std::snprintf(buf,
+                  sizeof(buf),
+                  "%u.%u.%u.%u",
+                  (a >> 24) & 0xff,
+                  (a >> 16) & 0xff,
+                  (a >> 8) & 0xff,
+                  a & 0xff);
+    return buf;
+}
+
+std::string
+FormatPrefix(uint32_t prefix, uint8_t length, const char* any)
+{
+    if (length == 0)
+    {
+        return any;
+    }
+    if (length == 32)
+    {
+        return FormatAddress(prefix);
+    }
+    return FormatAddress(prefix) + "/" + std::to_string(length);
+}
+
 const char*
 RouteNodeTypeName(RouteNodeType type)
 {
@@ -191,7 +205,7 @@ operator<<(std::ostream& os, const RouteEntry& e)
     }
     else
     {
-        os << AddressString(e.prefix);
+        os << FormatAddress(e.prefix);
         if (e.length != 32)
         {
             os << "/" << unsigned(e.length);
@@ -206,7 +220,7 @@ operator<<(std::ostream& os, const RouteEntry& e)
     if (e.info.gateway)
     {
         os << (e.info.type == RouteNodeType::NAT ? " via " : " via ")
-           << AddressString(e.info.gateway);
+           << FormatAddress(e.info.gateway);
     }
     if (e.info.interface != ROUTE_NO_INTERFACE)
     {
@@ -214,7 +228,7 @@ operator<<(std::ostream& os, const RouteEntry& e)
     }
     if (e.info.prefSrc)
     {
-        os << " src " << AddressString(e.info.prefSrc);
+        os << " src " << FormatAddress(e.info.prefSrc);
     }
     if (e.metric)
     {

@@ -124,6 +124,12 @@ struct RouteEntry
     }
 };
 
+/// Format an address (host order) as dotted quad.
+std::string FormatAddress(uint32_t a);
+
+/// Format a prefix as iproute2 does ("default", "10.0.0.0/8", "10.1.2.3" for /32).
+std::string FormatPrefix(uint32_t prefix, uint8_t length, const char* any = "default");
+
 /// Print \p e the way `ip route show` does (without the table).
 std::ostream& operator<<(std::ostream& os, const RouteEntry& e);
 
