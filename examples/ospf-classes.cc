@@ -33,7 +33,7 @@
  *   ospf-classes-<node>-<dev>.pcap  every point-to-point device
  *
  * The run is deterministic: the same --seed and --run give byte-identical files (CTest
- * ospf-classes-determinism compares them with examples/ospf-classes.sha256).
+ * example-hashes/ospf-classes compares them with examples/ospf-classes.sha256).
  */
 
 #include "ospf-classes-network.h"

@@ -95,6 +95,8 @@ set(policy_examples_hash_runs
     "policy-nat-masquerade|--seed=1 --run=1"
     "policy-shaper-tables|--seed=1 --run=1"
     "policy-shaper-tables-linux|--seed=1 --run=1 --mode=Linux --speed=256kbps --duration=6"
+    "ospf-classes|--seed=1 --run=1"
+    "tos-classes|--seed=1 --run=1"
 )
 foreach(entry ${policy_examples_hash_runs})
   string(REPLACE "|" ";" parts "${entry}")
