@@ -1424,7 +1424,6 @@ Ipv4PolicyRouting::DemasqueradeIcmpError(Ptr<Packet>& packet, Ipv4Header& header
 
 bool
 Ipv4PolicyRouting::TranslateOutbound(const PolicyDecision& d,
-                                     uint32_t outInterface,
                                      Ptr<Packet>& packet,
                                      Ipv4Header& header)
 {
@@ -1487,7 +1486,6 @@ Ipv4PolicyRouting::TranslateOutbound(const PolicyDecision& d,
                                    << ":" << m->outsidePort);
         m_translateTrace(before, header, TRANSLATE_MASQ);
     }
-    (void)outInterface;
     return true;
 }
 
@@ -1671,7 +1669,7 @@ Ipv4PolicyRouting::RouteInput(Ptr<const Packet> p,
         return true;
     }
 
-    if (!TranslateOutbound(d, d.node.info.interface, packet, h))
+    if (!TranslateOutbound(d, packet, h))
     {
         DropWithError(p, header, RouteError::INVALID, iif, false);
         return true;

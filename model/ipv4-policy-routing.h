@@ -406,11 +406,9 @@ class Ipv4PolicyRouting : public Ipv4RoutingProtocol
                        uint32_t iif,
                        bool sendIcmp);
 
-    /// Apply source translations of a forwarding decision to (packet, header).
-    bool TranslateOutbound(const PolicyDecision& d,
-                           uint32_t outInterface,
-                           Ptr<Packet>& packet,
-                           Ipv4Header& header);
+    /// Apply the translations of a forwarding decision (NAT source and destination,
+    /// masquerade) to (packet, header). \return false if a masquerade port is not free
+    bool TranslateOutbound(const PolicyDecision& d, Ptr<Packet>& packet, Ipv4Header& header);
 
     /// If (packet, header) is a reply to a masqueraded flow, restore its destination.
     bool Demasquerade(Ptr<Packet>& packet, Ipv4Header& header);

@@ -640,10 +640,9 @@ RouteClass::Delete(const RouteSelector& sel)
                 }
                 m_pending.pop_back();
             }
-            else if (++m_deletedGroups > m_groups.size() / 2)
+            else
             {
-                // Reclaim the space of deleted prefixes at the next lookup.
-                m_stale = true;
+                ++m_deletedGroups; // the rebuild at the next lookup (SetSlots) drops it
             }
         }
         return ClassResult::OK;
@@ -691,11 +690,6 @@ RouteClass::DeleteIf(const std::function<bool(const RouteEntry&)>& predicate)
         sweep(g);
     }
     m_nodeCount -= deleted;
-    if (m_deletedGroups > m_groups.size() / 2)
-    {
-        // As Delete does: reclaim the space of deleted prefixes at the next lookup.
-        m_stale = true;
-    }
     return deleted;
 }
 
